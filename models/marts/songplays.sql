@@ -1,0 +1,28 @@
+-- The fact table: one row per song play (a NextSong event).
+-- song_id and artist_id are set when a song matches on title, artist name and duration; null otherwise.
+with plays as (
+    select * from {{ ref('stg_events') }}
+    where page = '{{ var("play_page") }}'
+),
+
+song_matches as (
+    -- at most one song per (title, artist name, duration), so the join never duplicates a play
+    {{ first_by(source('sparkify', 'songs'), 'title, artist_name, duration', 'song_id',
+                ['title', 'artist_name', 'duration', 'song_id', 'artist_id']) }}
+)
+
+select
+    md5(cast(plays.session_id as varchar) || '-' || cast(plays.item_in_session as varchar) || '-' || cast(plays.ts as varchar)) as songplay_id,
+    plays.start_time,
+    plays.user_id,
+    plays.level,
+    song_matches.song_id,
+    song_matches.artist_id,
+    plays.session_id,
+    plays.location,
+    plays.user_agent
+from plays
+left join song_matches
+    on plays.song = song_matches.title
+    and plays.artist = song_matches.artist_name
+    and plays.length = song_matches.duration

@@ -1,0 +1,90 @@
+import type { ColumnType, RelationName } from '../compile/index.js';
+import type { ModelConfig } from '../config/index.js';
+import type { ColumnDescription, RelationType, SqlDialect } from './types.js';
+
+/** SQL shared by DuckDB, PostgreSQL and Redshift; each engine's dialect overrides only what differs. */
+export class BaseDialect implements SqlDialect {
+  quoteIdentifier(name: string): string {
+    return `"${name.replace(/"/g, '""')}"`;
+  }
+
+  quoteRelation(relation: RelationName): string {
+    return `${this.quoteIdentifier(relation.schema)}.${this.quoteIdentifier(relation.identifier)}`;
+  }
+
+  stringLiteral(value: string): string {
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+
+  columnType(type: ColumnType): string {
+    switch (type.base) {
+      case 'varchar':
+        return type.length ? `varchar(${type.length})` : 'varchar';
+      case 'char':
+        return `char(${type.length ?? 1})`;
+      case 'double':
+        return 'double precision';
+      case 'numeric':
+        return type.precision ? `numeric(${type.precision}, ${type.scale ?? 0})` : 'numeric(18, 0)';
+      case 'timestamptz':
+        return 'timestamp with time zone';
+      default:
+        return type.base;
+    }
+  }
+
+  createSchema(schema: string): string {
+    return `create schema if not exists ${this.quoteIdentifier(schema)}`;
+  }
+
+  createTableAs(relation: RelationName, sql: string, _config?: ModelConfig): string {
+    return `create table ${this.quoteRelation(relation)} as\n${sql}`;
+  }
+
+  createTable(relation: RelationName, columns: readonly { name: string; type: ColumnType }[]): string {
+    const list = columns.map((c) => `  ${this.quoteIdentifier(c.name)} ${this.columnType(c.type)}`).join(',\n');
+    return `create table ${this.quoteRelation(relation)} (\n${list}\n)`;
+  }
+
+  createView(relation: RelationName, sql: string, _config?: ModelConfig): string {
+    return `create view ${this.quoteRelation(relation)} as\n${sql}`;
+  }
+
+  replaceView(relation: RelationName, sql: string, _config?: ModelConfig): string {
+    return `create or replace view ${this.quoteRelation(relation)} as\n${sql}`;
+  }
+
+  renameRelation(relation: RelationName, type: RelationType, newIdentifier: string): string {
+    return `alter ${type} ${this.quoteRelation(relation)} rename to ${this.quoteIdentifier(newIdentifier)}`;
+  }
+
+  dropRelation(relation: RelationName, type: RelationType): string {
+    return `drop ${type} ${this.quoteRelation(relation)}`;
+  }
+
+  dropRelationIfExists(relation: RelationName, type: RelationType): string {
+    return `drop ${type} if exists ${this.quoteRelation(relation)}`;
+  }
+
+  deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[]): string {
+    const on = uniqueKey.map((k) => `${this.quoteRelation(target)}.${this.quoteIdentifier(k)} = sqlkit_new.${this.quoteIdentifier(k)}`).join(' and ');
+    return `delete from ${this.quoteRelation(target)} using ${this.quoteRelation(staging)} as sqlkit_new where ${on}`;
+  }
+
+  insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string {
+    const list = columns.map((c) => this.quoteIdentifier(c)).join(', ');
+    return `insert into ${this.quoteRelation(target)} (${list})\nselect ${list} from ${this.quoteRelation(staging)}`;
+  }
+
+  addColumn(target: RelationName, column: ColumnDescription): string {
+    return `alter table ${this.quoteRelation(target)} add column ${this.quoteIdentifier(column.name)} ${column.type}`;
+  }
+
+  countRows(sql: string): string {
+    return `select count(*) as sqlkit_count from (\n${sql}\n) as sqlkit_counted`;
+  }
+
+  limit(sql: string, limit: number): string {
+    return `select * from (\n${sql}\n) as sqlkit_limited limit ${Math.max(0, Math.floor(limit))}`;
+  }
+}

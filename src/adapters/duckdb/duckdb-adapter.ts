@@ -1,0 +1,30 @@
+import type { DuckdbTarget } from '../../config/index.js';
+import type { Adapter, Capabilities, ErrorContext, Session, SourceLoadRequest } from '../types.js';
+import { DuckdbDialect } from './duckdb-dialect.js';
+import { DuckdbDriver } from './duckdb-driver.js';
+import { translateDuckdbError } from './duckdb-errors.js';
+import { DuckdbIntrospector } from './duckdb-introspector.js';
+import { loadDuckdbSource } from './duckdb-source-loader.js';
+
+const CAPABILITIES: Capabilities = {
+  viewsBindByName: true,
+  supportsReplaceView: true,
+  maxIdentifierLength: 255,
+  loadsLocalFiles: true,
+};
+
+export function createDuckdbAdapter(target: DuckdbTarget, projectRoot: string): Adapter {
+  const driver = new DuckdbDriver(target, projectRoot);
+  const dialect = new DuckdbDialect();
+  return {
+    engine: 'duckdb',
+    target,
+    dialect,
+    capabilities: CAPABILITIES,
+    introspector: new DuckdbIntrospector(),
+    driver,
+    loadSource: (session: Session, request: SourceLoadRequest) => loadDuckdbSource(session, request, dialect),
+    translateError: (error: unknown, context: ErrorContext) => translateDuckdbError(error, context, driver.databasePath),
+    describe: () => `duckdb ${driver.databasePath} (schema ${target.schema}, ${target.threads} threads)`,
+  };
+}

@@ -1,0 +1,124 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckdbTarget } from '../../config/index.js';
+import { SessionPool } from '../session-pool.js';
+import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult, type Session } from '../types.js';
+
+const SAFE_INTEGER_TYPES = new Set(['BIGINT', 'HUGEINT', 'UBIGINT', 'UHUGEINT']);
+
+/**
+ * One DuckDB database per run, one connection per thread. DuckDB settings from the target are applied once;
+ * insertion order is not preserved because loading thousands of small JSON files is several times faster
+ * without it (shared/research/peers.md), and no sqlkit statement relies on it.
+ */
+export class DuckdbDriver implements Driver {
+  private instance: DuckDBInstance | undefined;
+  private readonly pool: SessionPool<DuckdbSession>;
+  readonly databasePath: string;
+
+  constructor(
+    private readonly target: DuckdbTarget,
+    projectRoot: string,
+  ) {
+    this.databasePath = target.path === ':memory:' || isAbsolute(target.path) ? target.path : join(projectRoot, target.path);
+    this.pool = new SessionPool(target.threads + 1, async () => new DuckdbSession(await this.requireInstance().connect()));
+  }
+
+  async open(): Promise<void> {
+    if (this.instance) return;
+    if (this.databasePath !== ':memory:') mkdirSync(dirname(this.databasePath), { recursive: true });
+    this.instance = await DuckDBInstance.create(this.databasePath, { threads: String(Math.max(1, this.target.threads)) });
+    const connection = await this.instance.connect();
+    try {
+      await connection.run('set preserve_insertion_order = false');
+      for (const [name, value] of Object.entries(this.target.settings)) {
+        await connection.run(`set ${name} = ${typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value)}`);
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  acquire(): Promise<Session> {
+    return this.pool.acquire();
+  }
+
+  release(session: Session): void {
+    this.pool.release(session as DuckdbSession);
+  }
+
+  async cancelAll(): Promise<void> {
+    for (const session of this.pool.sessions()) session.interrupt();
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.pool.drain()) session.close();
+    this.instance?.closeSync();
+    this.instance = undefined;
+  }
+
+  private requireInstance(): DuckDBInstance {
+    if (!this.instance) throw new Error('DuckDB driver used before open()');
+    return this.instance;
+  }
+}
+
+class DuckdbSession implements Session {
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    const onAbort = () => this.connection.interrupt();
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reader = await this.connection.runAndReadAll(sql);
+      const names = reader.columnNames();
+      const types = reader.columnTypes().map((t) => t.toString());
+      const rows = reader.getRowsJson().map((row) => row.map((value, i) => normalise(value, types[i]!)));
+      const isCount = names.length === 1 && names[0] === 'Count' && rows.length === 1;
+      return {
+        columns: names.map((name, i) => ({ name, type: types[i]! })),
+        rows: isCount ? [] : rows,
+        rowCount: isCount ? Number(rows[0]![0]) : rows.length,
+      };
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async executeAtomic(statements: readonly string[], options: ExecuteOptions = {}): Promise<QueryResult[]> {
+    await this.connection.run('begin transaction');
+    const results: QueryResult[] = [];
+    try {
+      for (const [index, sql] of statements.entries()) {
+        try {
+          results.push(await this.execute(sql, options));
+        } catch (error) {
+          throw markFailedStatement(error, index);
+        }
+      }
+      await this.connection.run('commit');
+      return results;
+    } catch (error) {
+      await this.connection.run('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}
+
+function normalise(value: unknown, type: string): unknown {
+  if (typeof value === 'string' && SAFE_INTEGER_TYPES.has(type)) {
+    const number = Number(value);
+    return Number.isSafeInteger(number) ? number : value;
+  }
+  return value;
+}

@@ -1,0 +1,24 @@
+import type { RelationName } from '../../compile/index.js';
+import type { ColumnDescription, Introspector, Relation, Session } from '../types.js';
+
+export class DuckdbIntrospector implements Introspector {
+  async listRelations(session: Session, schemas: readonly string[]): Promise<Relation[]> {
+    if (schemas.length === 0) return [];
+    const list = schemas.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ');
+    const result = await session.execute(
+      `select table_schema, table_name, table_type from information_schema.tables where table_schema in (${list}) and table_catalog = current_database()`,
+    );
+    return result.rows.map(([schema, identifier, type]) => ({
+      schema: String(schema),
+      identifier: String(identifier),
+      type: String(type).toUpperCase() === 'VIEW' ? 'view' : 'table',
+    }));
+  }
+
+  async listColumns(session: Session, relation: RelationName): Promise<ColumnDescription[]> {
+    const result = await session.execute(
+      `select column_name, data_type from information_schema.columns where table_schema = '${relation.schema.replace(/'/g, "''")}' and table_name = '${relation.identifier.replace(/'/g, "''")}' and table_catalog = current_database() order by ordinal_position`,
+    );
+    return result.rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
+  }
+}

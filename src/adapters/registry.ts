@@ -1,0 +1,14 @@
+import type { TargetConfig } from '../config/index.js';
+import type { Adapter } from './types.js';
+
+/** Loads an engine's adapter (and its driver package) only when a run targets that engine. */
+export async function createAdapter(target: TargetConfig, projectRoot: string): Promise<Adapter> {
+  switch (target.type) {
+    case 'duckdb': {
+      const { createDuckdbAdapter } = await import('./duckdb/duckdb-adapter.js');
+      return createDuckdbAdapter(target, projectRoot);
+    }
+    default:
+      throw new Error(`engine ${target.type} is not available yet`);
+  }
+}

@@ -1,0 +1,155 @@
+import type { ColumnType, RelationName, SourceLoadSpec, SourceNode } from '../compile/index.js';
+import type { EngineName, ModelConfig, TargetConfig } from '../config/index.js';
+import type { SqlkitError } from '../errors/index.js';
+
+export type RelationType = 'table' | 'view';
+
+export interface Relation extends RelationName {
+  type: RelationType;
+}
+
+export interface ColumnDescription {
+  name: string;
+  /** The engine's own type name. */
+  type: string;
+}
+
+export interface QueryResult {
+  columns: ColumnDescription[];
+  /** Values as JavaScript scalars: numbers (or strings when too large), strings, booleans, null, Date-free ISO text. */
+  rows: unknown[][];
+  /** Rows inserted/updated/deleted, or returned for a query, as the engine reports it. */
+  rowCount?: number;
+}
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+}
+
+/** One connection: statements sent through it run in order, in one session. */
+export interface Session {
+  execute(sql: string, options?: ExecuteOptions): Promise<QueryResult>;
+  /** All statements in one transaction: every one applies, or none does. */
+  executeAtomic(statements: readonly string[], options?: ExecuteOptions): Promise<QueryResult[]>;
+}
+
+export interface Driver {
+  open(): Promise<void>;
+  acquire(): Promise<Session>;
+  release(session: Session): void;
+  /** Stops every statement in flight (Ctrl-C). */
+  cancelAll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What an engine can do; materializations branch on these, never on the engine's name. */
+export interface Capabilities {
+  /** Views look tables up by name at query time, so swapping a table under a view needs no view rebuild. */
+  readonly viewsBindByName: boolean;
+  /** CREATE OR REPLACE VIEW replaces a view in one statement whatever its columns. */
+  readonly supportsReplaceView: boolean;
+  /** Longest identifier the engine keeps whole; temporary names are shortened to fit. */
+  readonly maxIdentifierLength: number;
+  /** The engine can read the project's local source files itself (no data through JavaScript). */
+  readonly loadsLocalFiles: boolean;
+}
+
+/** SQL text for each shape of statement sqlkit sends. Engines override only where they differ. */
+export interface SqlDialect {
+  quoteIdentifier(name: string): string;
+  quoteRelation(relation: RelationName): string;
+  stringLiteral(value: string): string;
+  columnType(type: ColumnType): string;
+  createSchema(schema: string): string;
+  createTableAs(relation: RelationName, sql: string, config?: ModelConfig): string;
+  createTable(relation: RelationName, columns: readonly { name: string; type: ColumnType }[]): string;
+  createView(relation: RelationName, sql: string, config?: ModelConfig): string;
+  /** Replaces a view in one statement; only used when capabilities.supportsReplaceView. */
+  replaceView(relation: RelationName, sql: string, config?: ModelConfig): string;
+  renameRelation(relation: RelationName, type: RelationType, newIdentifier: string): string;
+  dropRelation(relation: RelationName, type: RelationType): string;
+  dropRelationIfExists(relation: RelationName, type: RelationType): string;
+  deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[]): string;
+  insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string;
+  addColumn(target: RelationName, column: ColumnDescription): string;
+  countRows(sql: string): string;
+  limit(sql: string, limit: number): string;
+}
+
+/** Reads warehouse state: once per run for relations, on demand for columns. */
+export interface Introspector {
+  listRelations(session: Session, schemas: readonly string[]): Promise<Relation[]>;
+  listColumns(session: Session, relation: RelationName): Promise<ColumnDescription[]>;
+  /** Views that depend on `relation`, dependencies first, with their definitions; for engines binding views by identity. */
+  dependentViews?(session: Session, relation: RelationName): Promise<{ relation: RelationName; sql: string }[]>;
+}
+
+export interface LoadError {
+  file: string;
+  line: number;
+  column?: string;
+  reason: string;
+  rawLine: string;
+}
+
+export interface SourceLoadRequest {
+  node: SourceNode;
+  spec: SourceLoadSpec;
+  columns: { name: string; type: ColumnType }[];
+  target: RelationName;
+  /** Where the table is built before it replaces `target`. */
+  staging: RelationName;
+  /** Name the old table takes during the swap, before it is dropped. */
+  backup: RelationName;
+  existing: Relation | undefined;
+  /** Table recording rejected rows (file, line, reason, raw text). */
+  loadErrors: RelationName;
+  projectRoot: string;
+  runId: string;
+  signal?: AbortSignal;
+}
+
+export interface SourceLoadResult {
+  rowsLoaded: number;
+  rejected: LoadError[];
+  statements: string[];
+}
+
+export interface ErrorContext {
+  /** The statement that failed. */
+  sql?: string;
+  /** Where the node's own SQL starts inside `sql`, to turn engine positions into compiled-file lines. */
+  nodeSqlOffset?: number;
+  compiledPath?: string;
+  nodePath?: string;
+  node?: string;
+}
+
+export interface Adapter {
+  readonly engine: EngineName;
+  readonly target: TargetConfig;
+  readonly dialect: SqlDialect;
+  readonly capabilities: Capabilities;
+  readonly introspector: Introspector;
+  readonly driver: Driver;
+  /** Loads a source table and swaps it in atomically; rejected rows are returned and recorded. */
+  loadSource(session: Session, request: SourceLoadRequest): Promise<SourceLoadResult>;
+  /** Turns an engine error into a SqlkitError that names the node, its files and, where known, the line. */
+  translateError(error: unknown, context: ErrorContext): SqlkitError;
+  /** One line describing the connection (no secrets), for `sqlkit debug`. */
+  describe(): string;
+}
+
+const STATEMENT_INDEX = Symbol.for('sqlkit.failedStatementIndex');
+
+/** Marks which statement of an atomic group failed, so the error can point at the right SQL. */
+export function markFailedStatement(error: unknown, index: number): unknown {
+  if (error && typeof error === 'object' && !(STATEMENT_INDEX in error)) {
+    Object.defineProperty(error, STATEMENT_INDEX, { value: index });
+  }
+  return error;
+}
+
+export function failedStatementIndex(error: unknown): number | undefined {
+  return error && typeof error === 'object' ? (error as Record<symbol, number>)[STATEMENT_INDEX] : undefined;
+}

@@ -1,0 +1,36 @@
+import { openProject } from '../../api/open-project.js';
+import { writeCompiledSql, writeManifest } from '../../artifacts/index.js';
+import { selectNodes } from '../../graph/index.js';
+import { listOf, projectOptions, type GlobalFlags, type SelectionFlags } from '../options.js';
+import type { Output } from '../output.js';
+
+/** `sqlkit compile`: renders every node and writes target/compiled and manifest.json; never touches the warehouse. */
+export function compileCommand(selectors: string[], flags: GlobalFlags & SelectionFlags, output: Output): number {
+  const started = performance.now();
+  const { files, compiled, redactor } = openProject(projectOptions(flags));
+  const written = writeCompiledSql(compiled.manifest, files.root, redactor);
+  const manifestPath = writeManifest(compiled.manifest, files.root, files.config.paths.target, redactor);
+  const select = listOf(flags.select, selectors);
+  const exclude = listOf(flags.exclude);
+  const nodes = Object.values(compiled.manifest.nodes);
+  const counts: Record<string, number> = {};
+  for (const node of nodes) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
+  const ms = performance.now() - started;
+  if (output.json) {
+    output.out(JSON.stringify({ event: 'compiled', nodes: counts, written, manifest: manifestPath, ms: Math.round(ms) }));
+  } else {
+    output.out(`Compiled ${Object.entries(counts).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')} in ${Math.round(ms)} ms (${written} files written).`);
+    if (select || exclude) {
+      const ids = selectNodes(new Map(Object.entries(compiled.manifest.nodes)), compiled.graph, { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}) });
+      for (const id of ids) {
+        const node = compiled.manifest.nodes[id]!;
+        if ('compiledSql' in node && node.compiledSql) {
+          output.out(output.colors.bold(`-- ${node.name} (${node.compiledPath})`));
+          output.out(redactor.redact(node.compiledSql));
+        }
+      }
+    }
+    output.out(`Compiled SQL: ${files.config.paths.target}/compiled/  Manifest: ${files.config.paths.target}/manifest.json`);
+  }
+  return 0;
+}

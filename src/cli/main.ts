@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { cac } from 'cac';
+import { createRedactor, exitCodeFor, SqlkitError } from '../errors/index.js';
+import { didYouMean } from '../util/suggest.js';
+import { cleanCommand } from './commands/clean-command.js';
+import { compileCommand } from './commands/compile-command.js';
+import { debugCommand } from './commands/debug-command.js';
+import { executeCommand } from './commands/execute-command.js';
+import { lsCommand } from './commands/ls-command.js';
+import { showCommand } from './commands/show-command.js';
+import { parseLogFormat } from './options.js';
+import { createOutput, type Output } from './output.js';
+import { errorJson, errorsToRender, renderError } from './render-error.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const COMMANDS = ['run', 'test', 'build', 'compile', 'ls', 'show', 'debug', 'clean', 'cluster'];
+
+export async function main(argv: string[]): Promise<number> {
+  const cli = cac('sqlkit');
+  let exitCode = 0;
+  let output: Output = createOutput({ json: argv.includes('--log-format=json') || argv.join(' ').includes('--log-format json'), debug: argv.includes('--debug') });
+  const setOutput = (flags: Record<string, unknown>) => {
+    output = createOutput({ json: parseLogFormat(flags.logFormat as string | undefined) === 'json', debug: Boolean(flags.debug), ...(flags.color === false ? { color: false } : {}) });
+    return output;
+  };
+
+  cli
+    .option('--project-dir <dir>', 'Folder containing project.yml (default: current folder)')
+    .option('-t, --target <name>', 'Target from project.yml (default: its `target:`)')
+    .option('--vars <yaml>', "Values for var(), as YAML or JSON: --vars '{play_page: NextSong}'")
+    .option('--log-format <format>', 'text (default) or json: one JSON event per line')
+    .option('--debug', 'Show statements sent and stack traces')
+    .option('--no-color', 'Disable colours (also NO_COLOR=1)');
+
+  const selection = (command: ReturnType<typeof cli.command>) =>
+    command
+      .option('-s, --select <selector>', 'Nodes to include: name, +name, name+, 2+name, @name, tag:x, path:models/x, source:src.table; space = union, comma = intersection')
+      .option('--exclude <selector>', 'Nodes to leave out (same syntax)');
+
+  for (const [name, description] of [
+    ['run', 'Load sources and build models'],
+    ['test', 'Run data tests'],
+    ['build', 'Load, build and test in DAG order: a failure skips only what is downstream'],
+  ] as const) {
+    selection(cli.command(`${name} [...selectors]`, description))
+      .option('--threads <n>', 'Nodes run at once (default: the target threads)')
+      .option('--full-refresh', 'Rebuild incremental models from scratch')
+      .option('--store-failures', "Keep each failing test's rows in <schema>_test_failures")
+      .action(async (selectors: string[], flags: Record<string, unknown>) => {
+        exitCode = await executeCommand(name, selectors, flags, setOutput(flags), VERSION);
+      });
+  }
+  selection(cli.command('compile [...selectors]', 'Render every model and test to target/compiled and write manifest.json; no warehouse needed')).action(
+    (selectors: string[], flags: Record<string, unknown>) => {
+      exitCode = compileCommand(selectors, flags, setOutput(flags));
+    },
+  );
+  selection(cli.command('ls [...selectors]', 'List nodes'))
+    .option('--resource-type <type>', 'model, source, test or analysis')
+    .option('--output <format>', 'name (default), path or json')
+    .action((selectors: string[], flags: Record<string, unknown>) => {
+      exitCode = lsCommand(selectors, flags, setOutput(flags));
+    });
+  cli
+    .command('show <name>', 'Print rows of a model or source, or the result of an analysis')
+    .option('--limit <n>', 'Rows to show (default 10)')
+    .action(async (name: string, flags: Record<string, unknown>) => {
+      exitCode = await showCommand(name, flags, setOutput(flags));
+    });
+  cli.command('debug', 'Show the resolved config and check the warehouse connection').action(async (flags: Record<string, unknown>) => {
+    exitCode = await debugCommand(flags, setOutput(flags));
+  });
+  cli
+    .command('clean', 'Remove target/compiled, manifest.json and run_results.json')
+    .option('--all', 'Remove everything in the target folder, including a DuckDB database there')
+    .action((flags: Record<string, unknown>) => {
+      exitCode = cleanCommand(flags, setOutput(flags));
+    });
+  cli.help();
+  cli.version(VERSION);
+
+  try {
+    cli.parse(argv, { run: false });
+    const asked = argv.slice(2).some((a) => ['--help', '-h', '--version', '-v'].includes(a));
+    if (!cli.matchedCommand && !asked) {
+      const name = cli.args[0];
+      if (name === undefined) {
+        cli.outputHelp();
+        return 0;
+      }
+      throw new SqlkitError('CLI_INVALID_ARGUMENT', `Unknown command '${name}'.`, {
+        hint: `${didYouMean(name, COMMANDS) ?? ''} Commands: ${COMMANDS.join(', ')}. Run sqlkit --help.`.trim(),
+      });
+    }
+    await cli.runMatchedCommand();
+    return exitCode;
+  } catch (error) {
+    return reportFailure(error, output);
+  }
+}
+
+function reportFailure(error: unknown, output: Output): number {
+  const redactor = createRedactor(process.env);
+  const cacError = error instanceof Error && error.name === 'CACError';
+  const errors = cacError
+    ? [new SqlkitError('CLI_INVALID_ARGUMENT', error.message, { hint: 'Run sqlkit <command> --help for the options.' })]
+    : errorsToRender(error);
+  for (const err of errors) {
+    if (output.json) output.out(JSON.stringify({ ts: new Date().toISOString(), event: 'error', ...errorJson(err, redactor) }));
+    else {
+      for (const line of renderError(err, output, redactor)) output.err(line);
+      output.err('');
+    }
+  }
+  if (!output.json && errors.length > 1) output.err(`${errors.length} problems found.`);
+  return Math.max(...errors.map((e) => exitCodeFor(e.code)));
+}
+
+const exit = await main(process.argv);
+process.exit(exit);

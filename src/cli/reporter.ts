@@ -1,0 +1,87 @@
+import type { Redactor } from '../errors/index.js';
+import type { NodeResult, RunEvent } from '../runner/index.js';
+import type { Output } from './output.js';
+import { renderTable } from './render-table.js';
+
+const STATUS_LABEL: Record<NodeResult['status'], string> = {
+  success: 'OK',
+  pass: 'PASS',
+  warn: 'WARN',
+  fail: 'FAIL',
+  error: 'ERROR',
+  skipped: 'SKIP',
+};
+
+/** Prints one line per finished node as it finishes, then a summary; or one JSON object per event. */
+export function createReporter(output: Output, redactor: Redactor, version: string): (event: RunEvent) => void {
+  const c = output.colors;
+  if (output.json) {
+    return (event) => {
+      if (event.type === 'statement' && !output.debug) return;
+      if (event.type === 'run_finished') {
+        output.out(redactor.redact(JSON.stringify({ ts: new Date().toISOString(), event: event.type, elapsed: event.elapsed, interrupted: event.interrupted, counts: countStatuses(event.results) })));
+        return;
+      }
+      output.out(redactor.redact(JSON.stringify({ ts: new Date().toISOString(), event: event.type, ...withoutType(event) })));
+    };
+  }
+  const colour = (status: NodeResult['status'], text: string) =>
+    status === 'success' || status === 'pass' ? c.green(text) : status === 'warn' ? c.yellow(text) : status === 'skipped' ? c.dim(text) : c.red(text);
+  return (event) => {
+    switch (event.type) {
+      case 'run_started':
+        output.out(c.bold(`sqlkit ${version} · ${event.command} · target ${event.target} (${event.engine}) · ${event.nodes} nodes · ${event.threads} threads`));
+        break;
+      case 'statement':
+        if (output.debug) output.out(c.dim(`    [${event.uniqueId}] ${event.sql.replace(/\s+/g, ' ').slice(0, 300)}`));
+        break;
+      case 'node_finished': {
+        const r = event.result;
+        const counter = `${String(event.index).padStart(String(event.total).length)}/${event.total}`;
+        const label = colour(r.status, STATUS_LABEL[r.status].padEnd(5));
+        const name = `${r.kind.padEnd(11)} ${r.name}`;
+        const detail = r.status === 'skipped' ? r.message : r.status === 'error' ? (r.error?.code ?? 'error') : r.rowsAffected !== undefined && r.resourceType !== 'test' ? `${r.rowsAffected.toLocaleString('en-US')} rows` : r.failures ? `${r.failures.toLocaleString('en-US')} failing rows` : '';
+        output.out(`  ${counter} ${label} ${name.padEnd(52, ' ')} ${detail.padEnd(18)} ${c.dim(`${r.executionTime.toFixed(2)}s`)}`);
+        for (const warning of r.warnings ?? []) output.out(`        ${c.yellow('warning')}: ${redactor.redact(warning)}`);
+        break;
+      }
+      case 'run_finished':
+        printSummary(event.results, event.elapsed, event.interrupted);
+        break;
+      default:
+        break;
+    }
+  };
+
+  function printSummary(results: NodeResult[], elapsed: number, interrupted: boolean): void {
+    const problems = results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'warn');
+    if (problems.length) output.out('');
+    for (const r of problems) {
+      output.out(`${colour(r.status, STATUS_LABEL[r.status])} ${c.bold(r.name)} ${c.dim(`(${r.kind})`)}`);
+      if (r.error) {
+        const where = r.error.file ? `${r.error.file}${r.error.line ? `:${r.error.line}` : ''}${r.error.column ? `:${r.error.column}` : ''} ` : '';
+        output.out(`  ${where}${c.red(`error[${r.error.code}]`)}: ${redactor.redact(r.error.message)}`);
+        for (const rel of r.error.related ?? []) output.out(`  ${c.cyan('see')} ${rel.file}${rel.line ? `:${rel.line}` : ''}`);
+        if (r.error.hint) output.out(`  ${c.green('hint')}: ${redactor.redact(r.error.hint)}`);
+      } else {
+        output.out(`  ${redactor.redact(r.message)}`);
+        if (r.sample && r.sample.rows.length) for (const line of renderTable(r.sample)) output.out(`  ${line}`);
+      }
+    }
+    const counts = countStatuses(results);
+    const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
+    output.out('');
+    output.out(`${interrupted ? c.red('Interrupted') : 'Done'} in ${elapsed.toFixed(2)}s: ${parts.join(', ') || 'nothing to do'}.`);
+  }
+}
+
+export function countStatuses(results: readonly NodeResult[]): Record<string, number> {
+  const counts: Record<string, number> = { success: 0, pass: 0, warn: 0, fail: 0, error: 0, skipped: 0 };
+  for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+}
+
+function withoutType(event: RunEvent): Record<string, unknown> {
+  const { type: _type, ...rest } = event as unknown as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,237 @@
+import type { FolderConfig } from '../config/index.js';
+import { SqlkitAggregateError, SqlkitError } from '../errors/index.js';
+import { BUILTIN_TEST_MACROS, rewriteTestBlocks } from '../data-tests/builtin-tests.js';
+import { buildDag, findCycles, type Dag } from '../graph/index.js';
+import type { ProjectFiles } from '../project/index.js';
+import { createTemplateEngine, type TemplateEngine } from '../templating/index.js';
+import { sha256 } from '../util/checksum.js';
+import { didYouMean } from '../util/suggest.js';
+import { lineAt } from '../util/text.js';
+import type { YamlFile } from '../util/yaml-file.js';
+import { createCompileHooks, type CompileScope, type RenderCapture } from './compile-hooks.js';
+import { MANIFEST_SCHEMA_VERSION, type AnalysisNode, type Manifest, type ManifestNode, type ModelNode } from './manifest.js';
+import { indexModelFiles, renderModel, type RenderedModel } from './model-nodes.js';
+import { parseModelYamlFiles } from './model-yaml.js';
+import { createNodeRenderer, type NodeRenderer } from './node-renderer.js';
+import { PlaceholderTable } from './placeholders.js';
+import { createSqlResolver } from './resolve-sql.js';
+import { parseSourceFiles } from './source-nodes.js';
+import { buildGenericTests, renderSingularTest } from './test-nodes.js';
+import type { PendingTests } from './test-specs.js';
+
+export interface CompileOptions {
+  env: Record<string, string | undefined>;
+}
+
+export interface CompiledProject {
+  manifest: Manifest;
+  graph: Dag;
+  renderer: NodeRenderer;
+}
+
+/**
+ * Pure: project files in, manifest out. Every problem found is collected and thrown together, sorted by file
+ * and line, so one compile shows all of them.
+ */
+export function compileProject(files: ProjectFiles, options: CompileOptions): CompiledProject {
+  const { config } = files;
+  const errors: SqlkitError[] = [];
+  const { engine, errors: macroErrors } = createTemplateEngine({
+    engineName: config.target.type,
+    target: { name: config.targetName, type: config.target.type, schema: config.target.schema, threads: config.target.threads },
+    projectName: config.name,
+    builtinMacros: [BUILTIN_TEST_MACROS],
+    macros: files.macros.map((file) => ({ path: file.path, text: rewriteTestBlocks(file.text) })),
+  });
+  errors.push(...macroErrors);
+
+  const sources = parseSourceFiles(files.sourceYamls, config, options.env, errors);
+  const modelYaml = parseModelYamlFiles(files.modelYamls, errors);
+  const infos = indexModelFiles(files.models, config.name, config.paths.models, errors);
+  const placeholders = new PlaceholderTable();
+  const scope: CompileScope = {
+    config,
+    env: options.env,
+    placeholders,
+    models: new Map(infos.map((info) => [info.name, info.uniqueId])),
+    disabledModels: new Set(),
+    sources: new Map(sources.nodes.map((node) => [node.name, node.uniqueId])),
+  };
+
+  const nodes = new Map<string, ManifestNode>();
+  const renderedSql = new Map<string, string>();
+  const templates = new Map<string, RenderedModel['template']>();
+  for (const node of sources.nodes) nodes.set(node.uniqueId, node);
+  const pendingTests: PendingTests[] = [...sources.tests];
+  for (const info of infos) {
+    const yamlEntry = modelYaml.models.get(info.name);
+    try {
+      const rendered = renderModel(info, engine, scope, yamlEntry);
+      if (!rendered) {
+        scope.disabledModels.add(info.name);
+        continue;
+      }
+      nodes.set(info.uniqueId, rendered.node);
+      renderedSql.set(info.uniqueId, rendered.renderedSql);
+      templates.set(info.uniqueId, rendered.template);
+      if (yamlEntry) {
+        const { entry, yaml, yamlPath } = yamlEntry;
+        pendingTests.push({ attachedTo: info.uniqueId, yaml, basePath: yamlPath, table: entry.tests ?? entry.data_tests ?? [], tableKey: entry.data_tests ? 'data_tests' : 'tests', columns: entry.columns });
+      }
+    } catch (error) {
+      if (!(error instanceof SqlkitError)) throw error;
+      errors.push(error);
+    }
+  }
+  checkYamlEntries(modelYaml.models, scope, errors);
+  checkFolderConfig(config.folderConfig, config.paths.models, new Set(files.modelFolders), config.yaml, errors);
+
+  for (const file of files.analyses) {
+    const analysis = tryRender(errors, () => renderAnalysis(file, engine, scope, modelYaml.analyses.get(nameOf(file.path))?.description));
+    if (analysis) {
+      nodes.set(analysis.node.uniqueId, analysis.node);
+      renderedSql.set(analysis.node.uniqueId, analysis.sql);
+    }
+  }
+  const testNames = new Set<string>();
+  for (const file of files.dataTests) {
+    const test = tryRender(errors, () => renderSingularTest(file, engine, scope));
+    if (!test) continue;
+    if (testNames.has(test.node.name)) {
+      errors.push(new SqlkitError('PROJECT_DUPLICATE_NODE', `Two singular tests are named '${test.node.name}'.`, { location: { file: file.path }, hint: 'Rename one of the files.' }));
+      continue;
+    }
+    testNames.add(test.node.name);
+    nodes.set(test.node.uniqueId, test.node);
+    renderedSql.set(test.node.uniqueId, test.renderedSql);
+  }
+  for (const test of buildGenericTests(pendingTests, nodes, engine, scope, errors)) {
+    let node = test.node;
+    if (nodes.has(node.uniqueId)) node = { ...node, uniqueId: `${node.uniqueId}_${sha256(node.checksum).slice(0, 6)}` };
+    nodes.set(node.uniqueId, node);
+    renderedSql.set(node.uniqueId, test.renderedSql);
+  }
+
+  checkDisabledRefs(nodes, scope, templates, errors);
+  const graph = buildDag(nodes.values());
+  for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes));
+  if (errors.length) throw new SqlkitAggregateError(sortErrors(errors));
+
+  const resolve = createSqlResolver(nodes, placeholders, renderedSql);
+  for (const [id, sql] of renderedSql) {
+    const node = nodes.get(id)!;
+    if ('compiledSql' in node) node.compiledSql = resolve(sql);
+  }
+  const manifest: Manifest = {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    project: { name: config.name, version: config.version },
+    target: { name: config.targetName, type: config.target.type, schema: config.target.schema },
+    nodes: Object.fromEntries(nodes),
+  };
+  const renderer = createNodeRenderer({ engine, scope, templates, nodes, resolve });
+  return { manifest, graph, renderer };
+}
+
+function tryRender<T>(errors: SqlkitError[], fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof SqlkitError)) throw error;
+    errors.push(error);
+    return undefined;
+  }
+}
+
+function nameOf(path: string): string {
+  return path.split('/').pop()!.replace(/\.sql$/, '');
+}
+
+function renderAnalysis(file: { path: string; text: string }, engine: TemplateEngine, scope: CompileScope, description: string | undefined): { node: AnalysisNode; sql: string } {
+  const template = engine.compile(file);
+  const capture: RenderCapture = { refs: new Set(), config: {} };
+  const sql = engine.render(template, createCompileHooks(scope, { configKind: 'none', isIncremental: false, file: file.path }, capture));
+  const name = nameOf(file.path);
+  return {
+    sql,
+    node: {
+      uniqueId: `analysis.${scope.config.name}.${name}`,
+      resourceType: 'analysis',
+      name,
+      path: file.path,
+      checksum: sha256(file.text),
+      fqn: [scope.config.name, ...file.path.split('/').slice(1, -1), name],
+      dependsOn: [...capture.refs],
+      tags: [],
+      ...(description ? { description } : {}),
+      compiledSql: '',
+      compiledPath: `${scope.config.paths.target}/compiled/${scope.config.name}/${file.path}`,
+    },
+  };
+}
+
+function checkYamlEntries(entries: ReturnType<typeof parseModelYamlFiles>['models'], scope: CompileScope, errors: SqlkitError[]): void {
+  for (const [name, { yaml, yamlPath }] of entries) {
+    if (scope.models.has(name)) continue;
+    errors.push(
+      new SqlkitError('PROJECT_UNKNOWN_NODE', `${yaml.file} describes model '${name}', but there is no ${name}.sql.`, {
+        location: yaml.locate([...yamlPath, 'name']),
+        hint: didYouMean(name, scope.models.keys()) ?? `Create ${scope.config.paths.models}/${name}.sql or remove the entry.`,
+      }),
+    );
+  }
+}
+
+function checkFolderConfig(tree: FolderConfig, modelsPath: string, folders: Set<string>, yaml: YamlFile, errors: SqlkitError[], prefix: string[] = []): void {
+  for (const [name, child] of Object.entries(tree.folders)) {
+    const path = [...prefix, name];
+    const folder = `${modelsPath}/${path.join('/')}`;
+    if (!folders.has(folder)) {
+      errors.push(
+        new SqlkitError('CONFIG_UNKNOWN_PATH', `project.yml sets config for '${folder}', which does not exist.`, {
+          location: yaml.locate(child.yamlPath, { key: true }),
+          hint: `${didYouMean(folder, folders) ?? ''} Keys without '+' under models: name folders; config keys start with '+'.`.trim(),
+        }),
+      );
+      continue;
+    }
+    checkFolderConfig(child, modelsPath, folders, yaml, errors, path);
+  }
+}
+
+function checkDisabledRefs(nodes: Map<string, ManifestNode>, scope: CompileScope, templates: Map<string, RenderedModel['template']>, errors: SqlkitError[]): void {
+  for (const node of nodes.values()) {
+    for (const dep of node.dependsOn) {
+      if (nodes.has(dep)) continue;
+      const name = dep.split('.').pop()!;
+      const text = templates.get(node.uniqueId)?.text ?? '';
+      const index = text.search(new RegExp(`ref\\(\\s*['"]${name}['"]`));
+      const line = index === -1 ? undefined : text.slice(0, index).split('\n').length;
+      errors.push(
+        new SqlkitError('REF_DISABLED_MODEL', `${node.name} refs '${name}', which is disabled.`, {
+          location: { file: node.path, ...(line ? { line, snippet: lineAt(text, line) } : {}) },
+          hint: `Enable '${name}' or remove the ref.`,
+        }),
+      );
+    }
+  }
+}
+
+function cycleError(cycle: string[], nodes: Map<string, ManifestNode>): SqlkitError {
+  const names = cycle.map((id) => nodes.get(id)?.name ?? id);
+  const first = nodes.get(cycle[0]!);
+  return new SqlkitError('GRAPH_CYCLE', `Dependency cycle: ${[...names, names[0]].join(' -> ')}.`, {
+    location: first ? { file: first.path } : undefined,
+    related: cycle.slice(1).map((id) => ({ file: nodes.get(id)?.path ?? id })),
+    hint: 'Models cannot depend on themselves through ref(); remove one ref on the cycle or move shared logic into a new model.',
+  });
+}
+
+function sortErrors(errors: SqlkitError[]): SqlkitError[] {
+  return [...errors].sort((a, b) => {
+    const fa = a.location?.file ?? '\uffff';
+    const fb = b.location?.file ?? '\uffff';
+    return fa === fb ? (a.location?.line ?? 0) - (b.location?.line ?? 0) : fa < fb ? -1 : 1;
+  });
+}
+
+export type { ModelNode };

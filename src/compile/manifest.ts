@@ -1,0 +1,119 @@
+import type { ModelConfig, TestConfig } from '../config/index.js';
+
+export const MANIFEST_SCHEMA_VERSION = 'sqlkit/manifest/v1';
+
+export type NodeType = 'source' | 'model' | 'test' | 'analysis';
+
+export interface RelationName {
+  schema: string;
+  identifier: string;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type?: string;
+  description?: string;
+}
+
+interface BaseNode {
+  uniqueId: string;
+  resourceType: NodeType;
+  name: string;
+  /** Project-relative file the node is defined in. */
+  path: string;
+  /** Line of the definition, for nodes declared inside YAML files. */
+  line?: number;
+  /** sha256 of the raw file. */
+  checksum: string;
+  /** Folder path plus name, used by `path:` selection and folder config. */
+  fqn: string[];
+  dependsOn: string[];
+  tags: string[];
+  description?: string;
+}
+
+export interface ModelNode extends BaseNode {
+  resourceType: 'model';
+  config: ModelConfig;
+  relation: RelationName;
+  columns: ColumnInfo[];
+  /** Rendered with is_incremental() false, refs resolved, ephemeral CTEs inlined. */
+  compiledSql: string;
+  compiledPath: string;
+  /** Where the YAML entry describing the model is, if any. */
+  yamlPath?: string;
+}
+
+export interface SourceLocalLocation {
+  path: string;
+  jsonpaths?: string;
+}
+
+export interface SourceS3Location {
+  path: string;
+  jsonpaths?: string;
+  region?: string;
+  iamRole?: string;
+}
+
+export interface SourceLoadSpec {
+  format: 'jsonl' | 'json';
+  mapping: 'auto' | 'auto_ignorecase' | 'jsonpaths';
+  timeformat?: string;
+  maxErrors: number;
+  local?: SourceLocalLocation;
+  s3?: SourceS3Location;
+}
+
+export interface SourceNode extends BaseNode {
+  resourceType: 'source';
+  sourceName: string;
+  tableName: string;
+  relation: RelationName;
+  columns: ColumnInfo[];
+  /** How sqlkit loads it; absent when the table is managed outside sqlkit. */
+  load?: SourceLoadSpec;
+}
+
+export interface TestNode extends BaseNode {
+  resourceType: 'test';
+  testType: 'generic' | 'singular';
+  /** not_null, unique, ... or the singular test's file name. */
+  testName: string;
+  /** The model or source the test is declared on. */
+  attachedTo?: string;
+  columnName?: string;
+  config: TestConfig;
+  compiledSql: string;
+  compiledPath: string;
+}
+
+export interface AnalysisNode extends BaseNode {
+  resourceType: 'analysis';
+  compiledSql: string;
+  compiledPath: string;
+}
+
+export type ManifestNode = ModelNode | SourceNode | TestNode | AnalysisNode;
+
+export interface Manifest {
+  schemaVersion: typeof MANIFEST_SCHEMA_VERSION;
+  project: { name: string; version: string };
+  target: { name: string; type: string; schema: string };
+  nodes: Record<string, ManifestNode>;
+}
+
+export function isModel(node: ManifestNode | undefined): node is ModelNode {
+  return node?.resourceType === 'model';
+}
+export function isSource(node: ManifestNode | undefined): node is SourceNode {
+  return node?.resourceType === 'source';
+}
+export function isTest(node: ManifestNode | undefined): node is TestNode {
+  return node?.resourceType === 'test';
+}
+
+/** A relation as SQL text, for places that only need a display name. */
+export function relationLabel(relation: RelationName): string {
+  return `${relation.schema}.${relation.identifier}`;
+}

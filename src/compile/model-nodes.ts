@@ -1,0 +1,113 @@
+import { folderConfigFor, modelConfigSchema, type ModelConfig, type PartialModelConfig } from '../config/index.js';
+import { SqlkitError } from '../errors/index.js';
+import type { ProjectFile } from '../project/index.js';
+import type { CompiledTemplate, TemplateEngine } from '../templating/index.js';
+import { sha256 } from '../util/checksum.js';
+import { createCompileHooks, type CompileScope, type RenderCapture } from './compile-hooks.js';
+import type { ModelNode } from './manifest.js';
+import type { ModelYamlEntry } from './model-yaml.js';
+import { stripSqlComments } from './sql-names.js';
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface ModelFileInfo {
+  file: ProjectFile;
+  name: string;
+  uniqueId: string;
+  /** Folders between the models path and the file. */
+  folders: string[];
+}
+
+export interface RenderedModel {
+  node: ModelNode;
+  template: CompiledTemplate;
+  /** Rendered SQL with relation placeholders still in it. */
+  renderedSql: string;
+}
+
+/** Names every model file, reporting duplicates and invalid names, before anything renders. */
+export function indexModelFiles(files: readonly ProjectFile[], projectName: string, modelsPath: string, errors: SqlkitError[]): ModelFileInfo[] {
+  const byName = new Map<string, ModelFileInfo>();
+  const infos: ModelFileInfo[] = [];
+  for (const file of files) {
+    const relative = file.path.slice(modelsPath.replace(/\/$/, '').length + 1);
+    const parts = relative.split('/');
+    const name = parts.pop()!.replace(/\.sql$/, '');
+    if (!NAME.test(name)) {
+      errors.push(
+        new SqlkitError('PROJECT_UNKNOWN_NODE', `Model file name '${name}.sql' is not a valid model name.`, {
+          location: { file: file.path },
+          hint: 'Use letters, digits and underscores, starting with a letter: the file name is the model name.',
+        }),
+      );
+      continue;
+    }
+    const previous = byName.get(name);
+    if (previous) {
+      errors.push(
+        new SqlkitError('PROJECT_DUPLICATE_NODE', `Two models are named '${name}': ${previous.file.path} and ${file.path}.`, {
+          location: { file: file.path },
+          related: [{ file: previous.file.path }],
+          hint: 'Model names must be unique across all folders: rename one of the files.',
+        }),
+      );
+      continue;
+    }
+    const info = { file, name, uniqueId: `model.${projectName}.${name}`, folders: parts };
+    byName.set(name, info);
+    infos.push(info);
+  }
+  return infos;
+}
+
+/** Renders one model with is_incremental() false: discovers its refs and config. Returns undefined when disabled. */
+export function renderModel(
+  info: ModelFileInfo,
+  engine: TemplateEngine,
+  scope: CompileScope,
+  yamlEntry: ModelYamlEntry | undefined,
+): RenderedModel | undefined {
+  const { file } = info;
+  const template = engine.compile(file);
+  const capture: RenderCapture = { refs: new Set(), config: {} };
+  const hooks = createCompileHooks(scope, { self: info.uniqueId, selfName: info.name, configKind: 'model', isIncremental: false, file: file.path }, capture);
+  const renderedSql = engine.render(template, hooks);
+  const config = mergeConfig(folderConfigFor(scope.config.folderConfig, info.folders), yamlEntry?.entry.config ?? {}, modelConfigSchema.parse(capture.config));
+  if (!config.enabled) return undefined;
+  if (!stripSqlComments(renderedSql)) {
+    throw new SqlkitError('PROJECT_EMPTY_MODEL', `Model '${info.name}' renders to no SQL.`, {
+      location: { file: file.path, line: 1 },
+      hint: 'Write a select statement in the file, or disable the model with {{ config(enabled=false) }}.',
+    });
+  }
+  const targetSchema = scope.config.target.schema;
+  const node: ModelNode = {
+    uniqueId: info.uniqueId,
+    resourceType: 'model',
+    name: info.name,
+    path: file.path,
+    checksum: sha256(file.text),
+    fqn: [scope.config.name, ...info.folders, info.name],
+    dependsOn: [...capture.refs],
+    tags: config.tags,
+    ...(yamlEntry?.entry.description ? { description: yamlEntry.entry.description } : {}),
+    config,
+    relation: { schema: config.schema ? `${targetSchema}_${config.schema}` : targetSchema, identifier: config.alias ?? info.name },
+    columns: (yamlEntry?.entry.columns ?? []).map((c) => ({
+      name: c.name,
+      ...(c.data_type ?? c.type ? { type: c.data_type ?? c.type } : {}),
+      ...(c.description ? { description: c.description } : {}),
+    })),
+    compiledSql: '',
+    compiledPath: `${scope.config.paths.target}/compiled/${scope.config.name}/${file.path}`,
+    ...(yamlEntry ? { yamlPath: yamlEntry.yaml.file } : {}),
+  };
+  return { node, template, renderedSql };
+}
+
+/** dbt precedence: config() in the file, then the model's YAML entry, then folder config in project.yml. */
+function mergeConfig(folder: PartialModelConfig, yaml: PartialModelConfig, inFile: PartialModelConfig): ModelConfig {
+  const merged: PartialModelConfig = { ...folder, ...yaml, ...inFile };
+  const tags = [...new Set([...(folder.tags ?? []), ...(yaml.tags ?? []), ...(inFile.tags ?? [])])];
+  return { ...merged, materialized: merged.materialized ?? 'view', enabled: merged.enabled ?? true, tags };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
+export type Materialization = (typeof MATERIALIZATIONS)[number];
+
+const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/**
+ * Redshift-only physical options. They live in their own schema (read by the Redshift dialect only), but are
+ * accepted in every project so one project can target every engine; other engines ignore them.
+ */
+export const redshiftModelConfigSchema = z.strictObject({
+  dist: z.string().optional(),
+  sort: stringList.optional(),
+  sort_type: z.enum(['compound', 'interleaved']).optional(),
+  bind: z.boolean().optional(),
+});
+export type RedshiftModelConfig = z.infer<typeof redshiftModelConfigSchema>;
+
+export const modelConfigSchema = z.strictObject({
+  materialized: z.enum(MATERIALIZATIONS).optional(),
+  schema: z.string().min(1).optional(),
+  alias: z.string().min(1).optional(),
+  tags: stringList.optional(),
+  enabled: z.boolean().optional(),
+  unique_key: stringList.optional(),
+  incremental_strategy: z.enum(['append', 'delete+insert']).optional(),
+  on_schema_change: z.enum(['ignore', 'fail', 'append_new_columns']).optional(),
+  full_refresh: z.boolean().optional(),
+  pre_hook: stringList.optional(),
+  post_hook: stringList.optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+  ...redshiftModelConfigSchema.shape,
+});
+
+export type ModelConfigInput = z.input<typeof modelConfigSchema>;
+export type PartialModelConfig = z.infer<typeof modelConfigSchema>;
+
+export interface ModelConfig extends PartialModelConfig {
+  materialized: Materialization;
+  tags: string[];
+  enabled: boolean;
+}
+
+export const MODEL_CONFIG_KEYS = Object.keys(modelConfigSchema.shape);
+
+export const testConfigSchema = z.strictObject({
+  severity: z.enum(['error', 'warn', 'ERROR', 'WARN']).transform((s) => s.toLowerCase() as 'error' | 'warn').optional(),
+  where: z.string().optional(),
+  store_failures: z.boolean().optional(),
+  tags: stringList.optional(),
+  enabled: z.boolean().optional(),
+  error_if: z.string().optional(),
+  warn_if: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+});
+export type TestConfigInput = z.infer<typeof testConfigSchema>;
+export const TEST_CONFIG_KEYS = Object.keys(testConfigSchema.shape);
+
+export interface TestConfig {
+  severity: 'error' | 'warn';
+  where?: string;
+  storeFailures: boolean;
+  tags: string[];
+  enabled: boolean;
+  errorIf: string;
+  warnIf: string;
+  limit?: number;
+}

@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import { SqlkitError } from '../errors/index.js';
+import { didYouMean } from '../util/suggest.js';
+import type { YamlFile, YamlPath } from '../util/yaml-file.js';
+
+/** Turns zod issues into SqlkitErrors that name the YAML path and the line it sits on. */
+export function zodIssuesToErrors(
+  issues: readonly z.core.$ZodIssue[],
+  yaml: YamlFile,
+  basePath: YamlPath = [],
+  knownKeys?: (path: YamlPath) => readonly string[],
+): SqlkitError[] {
+  const errors: SqlkitError[] = [];
+  for (const issue of issues) {
+    const path = [...basePath, ...(issue.path as (string | number)[])];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const keyPath = [...path, key];
+        const candidates = knownKeys?.(path) ?? [];
+        const suggestion = didYouMean(key, candidates);
+        errors.push(
+          new SqlkitError('CONFIG_INVALID', `Unknown key '${formatPath(keyPath)}' in ${yaml.file}.`, {
+            location: yaml.locate(keyPath, { key: true }),
+            hint: suggestion ?? (candidates.length ? `Allowed keys here: ${candidates.join(', ')}.` : 'Remove it.'),
+          }),
+        );
+      }
+      continue;
+    }
+    errors.push(
+      new SqlkitError('CONFIG_INVALID', `Invalid value at '${formatPath(path)}' in ${yaml.file}: ${describeIssue(issue)}.`, {
+        location: yaml.locate(path),
+        hint: hintFor(issue),
+      }),
+    );
+  }
+  return errors;
+}
+
+export function formatPath(path: YamlPath): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  return out || '(root)';
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined ? `required ${issue.expected} is missing` : `expected ${issue.expected}, got ${typeName(issue.input)}`;
+  }
+  if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+function hintFor(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'Add the missing key.';
+  if (issue.code === 'invalid_value') return `Use one of: ${issue.values.map(String).join(', ')}.`;
+  return 'Fix the value; see the README for the expected shape.';
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The keys an object schema accepts, for "did you mean" hints. */
+export function keysOfSchema(schema: unknown): string[] {
+  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}

@@ -1,0 +1,61 @@
+import type { ProjectFile } from '../project/index.js';
+
+/**
+ * The built-in generic tests, written as macros like any user test: each returns SQL selecting the failing rows.
+ * A project macro with the same name (e.g. `test_unique`) takes precedence, as in dbt.
+ */
+export const BUILTIN_TEST_MACROS: ProjectFile = {
+  path: '<sqlkit>/data-tests/builtin-tests.sql',
+  text: `
+{% macro test_not_null(model, column_name) %}
+select *
+from {{ model }}
+where {{ column_name }} is null
+{% endmacro %}
+
+{% macro test_unique(model, column_name) %}
+select {{ column_name }} as unique_field, count(*) as n_records
+from {{ model }}
+where {{ column_name }} is not null
+group by {{ column_name }}
+having count(*) > 1
+{% endmacro %}
+
+{% macro test_accepted_values(model, column_name, values, quote=true) %}
+select {{ column_name }} as value_field, count(*) as n_records
+from {{ model }}
+where {{ column_name }} is not null
+  and {{ column_name }} not in (
+  {%- for value in values -%}
+    {% if quote %}'{{ value | replace("'", "''") }}'{% else %}{{ value }}{% endif %}{% if not loop.last %}, {% endif %}
+  {%- endfor -%}
+  )
+group by {{ column_name }}
+{% endmacro %}
+
+{% macro test_relationships(model, column_name, to, field) %}
+select child.{{ column_name }} as from_field
+from {{ model }} as child
+left join {{ to }} as parent
+  on child.{{ column_name }} = parent.{{ field }}
+where child.{{ column_name }} is not null
+  and parent.{{ field }} is null
+{% endmacro %}
+`,
+};
+
+/** Arguments each built-in test requires, checked before rendering so the YAML line is reported. */
+export const BUILTIN_TEST_ARGS: Record<string, readonly string[]> = {
+  not_null: [],
+  unique: [],
+  accepted_values: ['values'],
+  relationships: ['to', 'field'],
+};
+
+/** dbt's `{% test name(...) %}` block is a macro named `test_name`; rewrite the tags so nunjucks reads it. */
+export function rewriteTestBlocks(text: string): string {
+  if (!/{%-?\s*test\s/.test(text)) return text;
+  return text
+    .replace(/{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g, '{%$1 macro test_$2(')
+    .replace(/{%(-?)\s*endtest\s*(-?)%}/g, '{%$1 endmacro $2%}');
+}

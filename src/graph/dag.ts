@@ -1,0 +1,90 @@
+import { DirectedGraph } from 'graphology';
+import { topologicalGenerations } from 'graphology-dag';
+import type { GraphNode } from './graph-node.js';
+
+export type Dag = DirectedGraph;
+
+/** Directed graph with an edge from each dependency to its dependent. Dependencies outside `nodes` are ignored. */
+export function buildDag(nodes: Iterable<GraphNode>): Dag {
+  const graph = new DirectedGraph({ allowSelfLoops: true });
+  const list = [...nodes];
+  for (const node of list) graph.addNode(node.uniqueId);
+  for (const node of list) {
+    for (const dep of node.dependsOn) {
+      if (graph.hasNode(dep) && !graph.hasEdge(dep, node.uniqueId)) graph.addDirectedEdge(dep, node.uniqueId);
+    }
+  }
+  return graph;
+}
+
+/**
+ * Every distinct cycle, each as the list of node ids in order (first node repeated at the end is left out).
+ * Iterative DFS, so a deep chain of thousands of models cannot overflow the stack.
+ */
+export function findCycles(graph: Dag): string[][] {
+  const state = new Map<string, 1 | 2>();
+  const cycles: string[][] = [];
+  const seen = new Set<string>();
+  for (const start of graph.nodes()) {
+    if (state.has(start)) continue;
+    const stack: { id: string; next: string[]; i: number }[] = [{ id: start, next: graph.outNeighbors(start), i: 0 }];
+    const onPath: string[] = [start];
+    state.set(start, 1);
+    while (stack.length) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.i >= frame.next.length) {
+        state.set(frame.id, 2);
+        stack.pop();
+        onPath.pop();
+        continue;
+      }
+      const child = frame.next[frame.i++]!;
+      const childState = state.get(child);
+      if (childState === 1) {
+        const cycle = onPath.slice(onPath.indexOf(child));
+        const key = [...cycle].sort().join('|');
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cycle);
+        }
+      } else if (childState === undefined) {
+        state.set(child, 1);
+        onPath.push(child);
+        stack.push({ id: child, next: graph.outNeighbors(child), i: 0 });
+      }
+    }
+  }
+  return cycles;
+}
+
+/** Node ids grouped by depth: each group depends only on earlier groups. */
+export function generations(graph: Dag): string[][] {
+  return topologicalGenerations(graph);
+}
+
+export function ancestors(graph: Dag, id: string, depth = Infinity): Set<string> {
+  return walk(graph, id, depth, (n) => graph.inNeighbors(n));
+}
+
+export function descendants(graph: Dag, id: string, depth = Infinity): Set<string> {
+  return walk(graph, id, depth, (n) => graph.outNeighbors(n));
+}
+
+function walk(graph: Dag, id: string, depth: number, next: (id: string) => string[]): Set<string> {
+  const out = new Set<string>();
+  if (!graph.hasNode(id)) return out;
+  let frontier = [id];
+  for (let level = 0; level < depth && frontier.length; level++) {
+    const following: string[] = [];
+    for (const node of frontier) {
+      for (const neighbour of next(node)) {
+        if (!out.has(neighbour) && neighbour !== id) {
+          out.add(neighbour);
+          following.push(neighbour);
+        }
+      }
+    }
+    frontier = following;
+  }
+  return out;
+}

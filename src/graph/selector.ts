@@ -1,0 +1,149 @@
+import { SqlkitError } from '../errors/index.js';
+import { didYouMean } from '../util/suggest.js';
+import { ancestors, descendants, type Dag } from './dag.js';
+import type { GraphNode } from './graph-node.js';
+
+export interface SelectionInput {
+  /** --select values; each may hold several space-separated selectors (union); commas inside one intersect. */
+  select?: readonly string[];
+  exclude?: readonly string[];
+}
+
+interface Atom {
+  text: string;
+  method: string;
+  value: string;
+  parents: number;
+  children: number;
+  at: boolean;
+}
+
+const METHODS = ['name', 'tag', 'path', 'source', 'resource_type', 'config', 'test_type', 'test_name', 'fqn'] as const;
+const ATOM = /^(@)?(?:(\d*)\+)?([^+@]+?)(?:\+(\d*))?$/;
+
+/**
+ * dbt-style node selection: `name`, `+name`, `2+name`, `name+`, `name+1`, `@name`, `tag:x`, `path:models/x`,
+ * `source:src[.table]`, `resource_type:model`, `config.materialized:table`; space = union, comma = intersection.
+ * Tests follow the nodes they test ("eager" indirect selection): selecting a model selects its tests.
+ */
+export function selectNodes(nodes: ReadonlyMap<string, GraphNode>, graph: Dag, input: SelectionInput): Set<string> {
+  const selectors = splitSelectors(input.select);
+  const excludes = splitSelectors(input.exclude);
+  let selected: Set<string>;
+  if (selectors.length === 0) selected = new Set(nodes.keys());
+  else {
+    selected = new Set();
+    for (const selector of selectors) for (const id of evaluate(selector, nodes, graph)) selected.add(id);
+    addAttachedTests(selected, nodes);
+  }
+  if (excludes.length) {
+    const excluded = new Set<string>();
+    for (const selector of excludes) for (const id of evaluate(selector, nodes, graph)) excluded.add(id);
+    addAttachedTests(excluded, nodes);
+    for (const id of excluded) selected.delete(id);
+  }
+  return selected;
+}
+
+function splitSelectors(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
+}
+
+function evaluate(selector: string, nodes: ReadonlyMap<string, GraphNode>, graph: Dag): Set<string> {
+  let result: Set<string> | undefined;
+  for (const part of selector.split(',')) {
+    if (!part) throw invalid(selector, 'empty selector between commas');
+    const matched = evaluateAtom(parseAtom(part), nodes, graph);
+    result = result ? new Set([...result].filter((id) => matched.has(id))) : matched;
+  }
+  return result ?? new Set();
+}
+
+function parseAtom(text: string): Atom {
+  const match = ATOM.exec(text);
+  if (!match) throw invalid(text, 'expected [N+]selector[+N] or @selector');
+  const [, at, parents, body, children] = match;
+  const colon = body!.indexOf(':');
+  const method = colon === -1 ? 'name' : body!.slice(0, colon);
+  const value = colon === -1 ? body! : body!.slice(colon + 1);
+  const baseMethod = method.startsWith('config.') ? 'config' : method;
+  if (!(METHODS as readonly string[]).includes(baseMethod)) {
+    throw invalid(text, `unknown method '${method}'`, didYouMean(method, METHODS));
+  }
+  if (!value) throw invalid(text, `'${method}:' needs a value`);
+  if (at && (parents !== undefined || children !== undefined)) throw invalid(text, '@ cannot be combined with +');
+  return {
+    text,
+    method,
+    value,
+    at: Boolean(at),
+    parents: parents === undefined ? 0 : parents === '' ? Infinity : Number(parents),
+    children: children === undefined ? 0 : children === '' ? Infinity : Number(children),
+  };
+}
+
+function evaluateAtom(atom: Atom, nodes: ReadonlyMap<string, GraphNode>, graph: Dag): Set<string> {
+  const matches = [...nodes.values()].filter((node) => matchesMethod(atom, node)).map((n) => n.uniqueId);
+  if (matches.length === 0) {
+    const names = [...nodes.values()].map((n) => n.name);
+    throw new SqlkitError('SELECT_INVALID', `Selector '${atom.text}' matches no node.`, {
+      hint: `${atom.method === 'name' ? (didYouMean(atom.value, names) ?? '') : ''} Run 'sqlkit ls' to list nodes.`.trim(),
+    });
+  }
+  const out = new Set(matches);
+  for (const id of matches) {
+    if (atom.parents) for (const a of ancestors(graph, id, atom.parents)) out.add(a);
+    if (atom.children || atom.at) for (const d of descendants(graph, id, atom.at ? Infinity : atom.children)) out.add(d);
+  }
+  if (atom.at) for (const id of [...out]) for (const a of ancestors(graph, id)) out.add(a);
+  return out;
+}
+
+function matchesMethod(atom: Atom, node: GraphNode): boolean {
+  const { method, value } = atom;
+  switch (method) {
+    case 'name':
+      return glob(value, node.name) || (node.resourceType === 'source' && glob(value, `source:${node.name}`));
+    case 'tag':
+      return node.tags.some((tag) => glob(value, tag));
+    case 'path': {
+      const prefix = value.replace(/\/+$/, '');
+      return node.path === prefix || node.path.startsWith(`${prefix}/`) || glob(value, node.path);
+    }
+    case 'source':
+      return node.resourceType === 'source' && (glob(value, node.sourceName ?? '') || glob(value, node.name));
+    case 'resource_type':
+      return node.resourceType === value;
+    case 'test_type':
+      return node.testType === value;
+    case 'test_name':
+      return node.resourceType === 'test' && glob(value, node.name);
+    case 'fqn':
+      return glob(value, node.fqn.join('.'));
+    default: {
+      const key = method.slice('config.'.length);
+      const configValue = (node.config as Record<string, unknown> | undefined)?.[key];
+      return Array.isArray(configValue) ? configValue.map(String).includes(value) : String(configValue) === value;
+    }
+  }
+}
+
+function glob(pattern: string, text: string): boolean {
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === text;
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return regex.test(text);
+}
+
+function addAttachedTests(ids: Set<string>, nodes: ReadonlyMap<string, GraphNode>): void {
+  for (const node of nodes.values()) {
+    if (node.resourceType !== 'test' || ids.has(node.uniqueId)) continue;
+    const parents = node.dependsOn.filter((d) => nodes.has(d));
+    if (parents.length > 0 && parents.some((p) => ids.has(p))) ids.add(node.uniqueId);
+  }
+}
+
+function invalid(text: string, reason: string, suggestion?: string): SqlkitError {
+  return new SqlkitError('SELECT_INVALID', `Invalid selector '${text}': ${reason}.`, {
+    hint: `${suggestion ? `${suggestion} ` : ''}Examples: songplays, +songplays, songplays+, 2+users, tag:daily, path:models/marts, source:sparkify.events.`,
+  });
+}

@@ -1,0 +1,73 @@
+import type { ColumnDescription } from '../adapters/types.js';
+import type { ModelNode } from '../compile/index.js';
+import { SqlkitError } from '../errors/index.js';
+import type { MaterializeContext, MaterializeResult } from './context.js';
+import { runStatements } from './execute-sql.js';
+import { materializeTable } from './table.js';
+import { temporaryName } from './swap.js';
+
+/**
+ * First run (or --full-refresh, or full_refresh config): a full table build. Later runs render the model with
+ * is_incremental() true into a staging table, then in one transaction delete the rows whose unique_key matches
+ * (delete+insert) and insert the new rows.
+ */
+export async function materializeIncremental(node: ModelNode, ctx: MaterializeContext): Promise<MaterializeResult> {
+  const target = node.relation;
+  const existing = ctx.relations.get(target);
+  const fullRefresh = node.config.full_refresh ?? ctx.fullRefresh;
+  if (!existing || existing.type !== 'table' || fullRefresh) {
+    const result = await materializeTable(node, ctx);
+    return { ...result, message: `${result.message} (${existing ? 'full refresh' : 'first build'})` };
+  }
+  const { dialect, capabilities, introspector } = ctx.adapter;
+  const sql = ctx.renderer.renderIncremental(node.uniqueId);
+  const staging = { schema: target.schema, identifier: temporaryName(target.identifier, 'incr', ctx.runId, capabilities.maxIdentifierLength) };
+  await runStatements(ctx, node, [dialect.createTableAs(staging, sql, node.config)], sql, false);
+  try {
+    const [newColumns, oldColumns] = await Promise.all([
+      introspector.listColumns(ctx.session, staging),
+      introspector.listColumns(ctx.session, target),
+    ]);
+    const plan = planColumns(node, newColumns, oldColumns);
+    const uniqueKey = node.config.unique_key ?? [];
+    const strategy = node.config.incremental_strategy ?? (uniqueKey.length ? 'delete+insert' : 'append');
+    if (strategy === 'delete+insert' && uniqueKey.length === 0) {
+      throw new SqlkitError('MATERIALIZE_INVALID', `${node.name} uses incremental_strategy delete+insert without a unique_key.`, {
+        location: { file: node.path },
+        node: node.uniqueId,
+        hint: "Set unique_key (config(unique_key='id')), or use incremental_strategy='append'.",
+      });
+    }
+    const statements = [
+      ...plan.added.map((column) => dialect.addColumn(target, column)),
+      ...(strategy === 'delete+insert' ? [dialect.deleteMatching(target, staging, uniqueKey)] : []),
+      dialect.insertFrom(target, staging, plan.insert),
+      dialect.dropRelation(staging, 'table'),
+    ];
+    const results = await runStatements(ctx, node, statements, undefined, true);
+    const inserted = results[results.length - 2]?.rowCount ?? 0;
+    const deleted = strategy === 'delete+insert' ? (results[plan.added.length]?.rowCount ?? 0) : 0;
+    return { rowsAffected: inserted, message: `${inserted} rows inserted${deleted ? `, ${deleted} replaced` : ''}` };
+  } catch (error) {
+    await ctx.session.execute(dialect.dropRelationIfExists(staging, 'table')).catch(() => undefined);
+    throw error;
+  }
+}
+
+function planColumns(node: ModelNode, newColumns: ColumnDescription[], oldColumns: ColumnDescription[]): { insert: string[]; added: ColumnDescription[] } {
+  const oldNames = new Set(oldColumns.map((c) => c.name.toLowerCase()));
+  const newNames = new Set(newColumns.map((c) => c.name.toLowerCase()));
+  const added = newColumns.filter((c) => !oldNames.has(c.name.toLowerCase()));
+  const removed = oldColumns.filter((c) => !newNames.has(c.name.toLowerCase()));
+  const mode = node.config.on_schema_change ?? 'ignore';
+  if (mode === 'fail' && (added.length || removed.length)) {
+    throw new SqlkitError('MATERIALIZE_SCHEMA_CHANGE', `The columns of ${node.name} changed since it was built: ${[...added.map((c) => `+${c.name}`), ...removed.map((c) => `-${c.name}`)].join(', ')}.`, {
+      location: { file: node.path },
+      node: node.uniqueId,
+      hint: 'Run with --full-refresh to rebuild it, or set on_schema_change: append_new_columns.',
+    });
+  }
+  const common = newColumns.filter((c) => oldNames.has(c.name.toLowerCase())).map((c) => c.name);
+  if (mode === 'append_new_columns') return { insert: [...common, ...added.map((c) => c.name)], added };
+  return { insert: common, added: [] };
+}

@@ -1,0 +1,7 @@
+export { RelationCache, type MaterializeContext, type MaterializeResult } from './context.js';
+export { materializeTable } from './table.js';
+export { materializeView } from './view.js';
+export { materializeIncremental } from './incremental.js';
+export { loadSourceTable, LOAD_ERRORS_TABLE } from './source-load.js';
+export { swapStatements, temporaryName, TEMPORARY_MARKER } from './swap.js';
+export { runStatements } from './execute-sql.js';

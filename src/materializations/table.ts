@@ -1,0 +1,21 @@
+import type { ModelNode } from '../compile/index.js';
+import type { MaterializeContext, MaterializeResult } from './context.js';
+import { runStatements } from './execute-sql.js';
+import { swapStatements, temporaryName } from './swap.js';
+import { rebuildDependentViews } from './dependent-views.js';
+
+/** Builds the table under a temporary name and swaps it in, all in one transaction. */
+export async function materializeTable(node: ModelNode, ctx: MaterializeContext, sql = node.compiledSql): Promise<MaterializeResult> {
+  const { dialect, capabilities } = ctx.adapter;
+  const target = node.relation;
+  const existing = ctx.relations.get(target);
+  const staging = { schema: target.schema, identifier: temporaryName(target.identifier, 'new', ctx.runId, capabilities.maxIdentifierLength) };
+  const backup = { schema: target.schema, identifier: temporaryName(target.identifier, 'old', ctx.runId, capabilities.maxIdentifierLength) };
+  const create = dialect.createTableAs(staging, sql, node.config);
+  const swap = swapStatements(dialect, staging, 'table', target, backup, existing);
+  const statements = [create, ...(await rebuildDependentViews(ctx, target, existing, swap))];
+  const [created] = await runStatements(ctx, node, statements, sql, true);
+  ctx.relations.set({ ...target, type: 'table' });
+  const rows = created?.rowCount;
+  return { ...(rows === undefined ? {} : { rowsAffected: rows }), message: rows === undefined ? 'table built' : `${rows} rows` };
+}

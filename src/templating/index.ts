@@ -1,0 +1,4 @@
+export { createTemplateEngine, type CompiledTemplate, type TemplateEngine, type TemplateEngineOptions } from './template-engine.js';
+export type { RenderHooks, TargetInfo } from './render-hooks.js';
+export { toTemplateError } from './template-errors.js';
+export { DISPATCH_ORDER } from './macro-registry.js';

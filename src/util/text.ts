@@ -1,0 +1,33 @@
+/** 1-based line and column of a character offset. */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** The text of a 1-based line, without its newline. */
+export function lineAt(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let current = 1; current < line; current++) {
+    const next = text.indexOf('\n', start);
+    if (next === -1) return undefined;
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? undefined : end).replace(/\r$/, '');
+}
+
+export function plural(count: number, word: string, pluralWord = `${word}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? word : pluralWord}`;
+}
+
+export function toPosix(path: string): string {
+  return path.split('\\').join('/');
+}

@@ -1,0 +1,77 @@
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { SqlkitError, type SourceLocation } from '../errors/index.js';
+import { lineAt } from './text.js';
+
+export type YamlPath = readonly (string | number)[];
+
+/** A parsed YAML file that can say where any value in it sits. */
+export interface YamlFile {
+  file: string;
+  text: string;
+  value: unknown;
+  /** Location of the value at `path`; with `key`, of the key naming it. Falls back to the nearest existing parent. */
+  locate(path: YamlPath, options?: { key?: boolean }): SourceLocation;
+}
+
+export function parseYamlFile(text: string, file: string): YamlFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const offset = first.pos[0];
+    const { line, col } = lineCounter.linePos(offset);
+    throw new SqlkitError('CONFIG_YAML_SYNTAX', `YAML syntax error in ${file}: ${firstLine(first.message)}`, {
+      location: { file, line, column: col, snippet: lineAt(text, line) },
+      hint: 'Check indentation and quoting near this line; strings containing ": " or "{{" must be quoted.',
+    });
+  }
+  const locateOffset = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col, snippet: lineAt(text, line) };
+  };
+  return {
+    file,
+    text,
+    value: doc.toJS({ maxAliasCount: 1000 }) ?? {},
+    locate(path, options = {}) {
+      const offset = findOffset(doc, path, options.key ?? false);
+      return offset === undefined ? { file } : locateOffset(offset);
+    },
+  };
+}
+
+function findOffset(doc: Document, path: YamlPath, wantKey: boolean): number | undefined {
+  let node: unknown = doc.contents;
+  let best: number | undefined = rangeStart(node);
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    const isLast = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyOf(p.key) === String(segment));
+      if (!pair) return best;
+      if (isLast && wantKey) return rangeStart(pair.key) ?? best;
+      node = pair.value;
+      best = rangeStart(pair.value) ?? rangeStart(pair.key) ?? best;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+      best = rangeStart(node) ?? best;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+
+function keyOf(key: unknown): string | undefined {
+  if (key && typeof key === 'object' && 'value' in key) return String((key as { value: unknown }).value);
+  return key === undefined || key === null ? undefined : String(key);
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}

@@ -1,0 +1,34 @@
+import { spawn, spawnSync } from 'node:child_process';
+
+export interface RunOptions {
+  /** Run as this OS user (needs root); PostgreSQL refuses to run as root. */
+  asUser?: string;
+  cwd: string;
+}
+
+function wrap(command: string, args: string[], asUser: string | undefined): [string, string[]] {
+  if (asUser === undefined) return [command, args];
+  return ['runuser', ['-u', asUser, '--', command, ...args]];
+}
+
+/** Runs a command to completion and rejects with its output when it exits non-zero. */
+export function runCommand(command: string, args: string[], options: RunOptions): Promise<string> {
+  const [bin, argv] = wrap(command, args, options.asUser);
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, argv, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Synchronous variant for process-exit cleanup, where promises no longer run. */
+export function runCommandSync(command: string, args: string[], options: RunOptions): void {
+  const [bin, argv] = wrap(command, args, options.asUser);
+  spawnSync(bin, argv, { cwd: options.cwd, stdio: 'ignore' });
+}
