@@ -132,5 +132,6 @@ function parseTarget(
 }
 
 function aggregate(errors: SqlkitError[]): Error {
-  return errors.length === 1 ? errors[0]! : new SqlkitAggregateError(errors);
+  const sorted = [...errors].sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+  return sorted.length === 1 ? sorted[0]! : new SqlkitAggregateError(sorted);
 }

@@ -47,6 +47,11 @@ export class DatabaseRegistry {
     return this.handles.get(keyOf(target, database));
   }
 
+  /** The only database, when there is exactly one. */
+  only(): DatabaseHandle | undefined {
+    return this.handles.size === 1 ? [...this.handles.values()][0] : undefined;
+  }
+
   connectionFor(handle: DatabaseHandle): PostgresConnectionInfo {
     return { ...this.postgres, database: handle.pgName };
   }
