@@ -80,6 +80,10 @@ export class BaseDialect implements SqlDialect {
     return `alter table ${this.quoteRelation(target)} add column ${this.quoteIdentifier(column.name)} ${column.type}`;
   }
 
+  analyze(_relation: RelationName): string | undefined {
+    return undefined;
+  }
+
   countRows(sql: string): string {
     return `select count(*) as sqlkit_count from (\n${sql}\n) as sqlkit_counted`;
   }

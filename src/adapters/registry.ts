@@ -8,7 +8,13 @@ export async function createAdapter(target: TargetConfig, projectRoot: string): 
       const { createDuckdbAdapter } = await import('./duckdb/duckdb-adapter.js');
       return createDuckdbAdapter(target, projectRoot);
     }
-    default:
-      throw new Error(`engine ${target.type} is not available yet`);
+    case 'postgres': {
+      const { createPostgresAdapter } = await import('./postgres/postgres-adapter.js');
+      return createPostgresAdapter(target);
+    }
+    case 'redshift': {
+      const { createRedshiftAdapter } = await import('./redshift/redshift-adapter.js');
+      return createRedshiftAdapter(target);
+    }
   }
 }

@@ -72,6 +72,8 @@ export interface SqlDialect {
   deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[]): string;
   insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string;
   addColumn(target: RelationName, column: ColumnDescription): string;
+  /** Statistics refresh after a bulk write, for engines whose planner needs it; undefined when not needed. */
+  analyze(relation: RelationName): string | undefined;
   countRows(sql: string): string;
   limit(sql: string, limit: number): string;
 }
@@ -107,6 +109,8 @@ export interface SourceLoadRequest {
   projectRoot: string;
   runId: string;
   signal?: AbortSignal;
+  /** Adds what the engine needs around the swap statements (e.g. rebuilding views bound to the old table). */
+  wrapSwap(swap: string[]): Promise<string[]>;
 }
 
 export interface SourceLoadResult {

@@ -3,6 +3,7 @@ import { cac } from 'cac';
 import { createRedactor, exitCodeFor, SqlkitError } from '../errors/index.js';
 import { didYouMean } from '../util/suggest.js';
 import { cleanCommand } from './commands/clean-command.js';
+import { clusterCommand } from './commands/cluster-command.js';
 import { compileCommand } from './commands/compile-command.js';
 import { debugCommand } from './commands/debug-command.js';
 import { executeCommand } from './commands/execute-command.js';
@@ -11,6 +12,10 @@ import { showCommand } from './commands/show-command.js';
 import { parseLogFormat } from './options.js';
 import { createOutput, type Output } from './output.js';
 import { errorJson, errorsToRender, renderError } from './render-error.js';
+
+// sqlkit supports Node 20; the AWS SDK's notice that its 2027 releases will need Node 22 would print on every
+// Redshift command. Users can still opt in by setting the variable to anything else.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const COMMANDS = ['run', 'test', 'build', 'compile', 'ls', 'show', 'debug', 'clean', 'cluster'];
@@ -70,6 +75,16 @@ export async function main(argv: string[]): Promise<number> {
   cli.command('debug', 'Show the resolved config and check the warehouse connection').action(async (flags: Record<string, unknown>) => {
     exitCode = await debugCommand(flags, setOutput(flags));
   });
+  cli
+    .command('cluster <action>', 'Redshift cluster lifecycle from project.yml cluster: up | status | down --yes')
+    .option('--yes', 'Confirm cluster down')
+    .option('--final-snapshot <id>', 'Keep a final snapshot when deleting')
+    .option('--wait-timeout <seconds>', 'Give up waiting after this long (default 3600)')
+    .option('--poll-min <seconds>', 'Shortest wait between status checks (default 30)')
+    .option('--poll-max <seconds>', 'Longest wait between status checks (default 120)')
+    .action(async (action: string, flags: Record<string, unknown>) => {
+      exitCode = await clusterCommand(action, flags, setOutput(flags));
+    });
   cli
     .command('clean', 'Remove target/compiled, manifest.json and run_results.json')
     .option('--all', 'Remove everything in the target folder, including a DuckDB database there')

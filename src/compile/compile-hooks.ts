@@ -70,8 +70,9 @@ export function createCompileHooks(scope: CompileScope, options: HookOptions, ca
         const detail = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys[0]}'` : `${issue.path.join('.')}: ${issue.message}`;
         const keys = Object.keys(schema.shape);
         const suggestion = issue.code === 'unrecognized_keys' ? didYouMean(issue.keys[0]!, keys) : undefined;
+        const allowed = issue.code === 'invalid_value' ? `Use one of: ${issue.values.map(String).join(', ')}.` : `Allowed keys: ${keys.join(', ')}.`;
         throw new SqlkitError('TEMPLATE_INVALID_CONFIG', `Invalid config() in ${options.file}: ${detail}.`, {
-          hint: suggestion ?? `Allowed keys: ${keys.join(', ')}.`,
+          hint: suggestion ?? allowed,
         });
       }
       Object.assign(capture.config, values);

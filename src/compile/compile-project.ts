@@ -114,7 +114,7 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
 
   checkDisabledRefs(nodes, scope, templates, errors);
   const graph = buildDag(nodes.values());
-  for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes));
+  for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes, templates));
   if (errors.length) throw new SqlkitAggregateError(sortErrors(errors));
 
   const resolve = createSqlResolver(nodes, placeholders, renderedSql);
@@ -203,9 +203,10 @@ function checkDisabledRefs(nodes: Map<string, ManifestNode>, scope: CompileScope
     for (const dep of node.dependsOn) {
       if (nodes.has(dep)) continue;
       const name = dep.split('.').pop()!;
+      // A model missing for another reason (it failed to compile) has its own error already.
+      if (!scope.disabledModels.has(name)) continue;
       const text = templates.get(node.uniqueId)?.text ?? '';
-      const index = text.search(new RegExp(`ref\\(\\s*['"]${name}['"]`));
-      const line = index === -1 ? undefined : text.slice(0, index).split('\n').length;
+      const line = refLine(text, name);
       errors.push(
         new SqlkitError('REF_DISABLED_MODEL', `${node.name} refs '${name}', which is disabled.`, {
           location: { file: node.path, ...(line ? { line, snippet: lineAt(text, line) } : {}) },
@@ -216,12 +217,24 @@ function checkDisabledRefs(nodes: Map<string, ManifestNode>, scope: CompileScope
   }
 }
 
-function cycleError(cycle: string[], nodes: Map<string, ManifestNode>): SqlkitError {
+/** 1-based line of the first `ref('name')` in a template, when it is written literally. */
+function refLine(text: string, name: string): number | undefined {
+  const index = text.search(new RegExp(`ref\\(\\s*['"]${name}['"]`));
+  return index === -1 ? undefined : text.slice(0, index).split('\n').length;
+}
+
+function cycleError(cycle: string[], nodes: Map<string, ManifestNode>, templates: Map<string, RenderedModel['template']>): SqlkitError {
   const names = cycle.map((id) => nodes.get(id)?.name ?? id);
-  const first = nodes.get(cycle[0]!);
+  // Edges run from a dependency to its dependent, so each node on the cycle refs the node before it.
+  const where = (i: number) => {
+    const id = cycle[i]!;
+    const text = templates.get(id)?.text ?? '';
+    const line = refLine(text, names[(i + cycle.length - 1) % cycle.length]!);
+    return { file: nodes.get(id)?.path ?? id, ...(line ? { line, snippet: lineAt(text, line) } : {}) };
+  };
   return new SqlkitError('GRAPH_CYCLE', `Dependency cycle: ${[...names, names[0]].join(' -> ')}.`, {
-    location: first ? { file: first.path } : undefined,
-    related: cycle.slice(1).map((id) => ({ file: nodes.get(id)?.path ?? id })),
+    location: where(0),
+    related: cycle.slice(1).map((_, i) => where(i + 1)),
     hint: 'Models cannot depend on themselves through ref(); remove one ref on the cycle or move shared logic into a new model.',
   });
 }

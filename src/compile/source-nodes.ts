@@ -2,6 +2,7 @@ import { interpolateDeep, keysAtPath, sourcesFileSchema, zodIssuesToErrors, type
 import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
 import { sha256 } from '../util/checksum.js';
+import { didYouMean } from '../util/suggest.js';
 import { parseYamlFile, type YamlFile } from '../util/yaml-file.js';
 import { COLUMN_TYPE_NAMES, parseColumnType } from './column-types.js';
 import type { SourceLoadSpec, SourceNode } from './manifest.js';
@@ -102,7 +103,7 @@ function checkColumnTypes(table: SourceTableSpec, yaml: YamlFile, yamlPath: (str
       errors.push(
         new SqlkitError('CONFIG_INVALID', `Unknown column type '${type}' for '${table.name}.${column.name}'.`, {
           location: yaml.locate([...yamlPath, 'columns', c, column.type ? 'type' : 'data_type']),
-          hint: `Use one of: ${COLUMN_TYPE_NAMES.filter((n) => !n.includes(' ')).join(', ')} (with (n) or (p,s) where it applies).`,
+          hint: `${didYouMean(type.replace(/\(.*$/, '').trim(), COLUMN_TYPE_NAMES) ?? ''} Use one of: ${COLUMN_TYPE_NAMES.filter((n) => !n.includes(' ')).join(', ')} (with (n) or (p,s) where it applies).`.trim(),
         }),
       );
     }

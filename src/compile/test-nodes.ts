@@ -1,4 +1,4 @@
-import type { TestConfig, TestConfigInput } from '../config/index.js';
+import { testConfigSchema, type TestConfig, type TestConfigInput } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
 import { BUILTIN_TEST_ARGS } from '../data-tests/builtin-tests.js';
 import type { ProjectFile } from '../project/index.js';
@@ -50,7 +50,9 @@ export function buildGenericTests(
         if (test) out.push(test);
       } catch (error) {
         if (!(error instanceof SqlkitError)) throw error;
-        errors.push(error.location?.file === group.yaml.file ? error : error.withLocation(spec.location));
+        // Errors from rendering the test (its macro, or a ref() in an argument, which renders as a one-line template)
+        // carry lines of that template, not of the YAML: point at the test entry instead.
+        errors.push(error.withLocation(spec.location));
       }
     }
   }
@@ -144,7 +146,8 @@ export function renderSingularTest(
   const hooks = createCompileHooks(scope, { configKind: 'test', isIncremental: false, file: file.path }, capture);
   const renderedSql = engine.render(template, hooks);
   const name = file.path.split('/').pop()!.replace(/\.sql$/, '');
-  const config = testConfigOf(capture.config as TestConfigInput);
+  // Parsed like YAML test config, so config(severity='ERROR') means 'error' as it does in YAML (the hook only validates).
+  const config = testConfigOf(testConfigSchema.parse(capture.config));
   return {
     renderedSql,
     node: {

@@ -44,14 +44,17 @@ export interface ModelConfig extends PartialModelConfig {
 
 export const MODEL_CONFIG_KEYS = Object.keys(modelConfigSchema.shape);
 
+/** dbt's threshold syntax, a comparison and a whole number ("!=0", ">10"); data-tests/thresholds.ts evaluates it. */
+const threshold = z.string().regex(/^\s*(!=|<>|>=|<=|=|==|>|<)\s*\d+\s*$/, 'must be a comparison with a whole number, e.g. ">10" or "!=0"');
+
 export const testConfigSchema = z.strictObject({
   severity: z.enum(['error', 'warn', 'ERROR', 'WARN']).transform((s) => s.toLowerCase() as 'error' | 'warn').optional(),
   where: z.string().optional(),
   store_failures: z.boolean().optional(),
   tags: stringList.optional(),
   enabled: z.boolean().optional(),
-  error_if: z.string().optional(),
-  warn_if: z.string().optional(),
+  error_if: threshold.optional(),
+  warn_if: threshold.optional(),
   limit: z.number().int().positive().optional(),
 });
 export type TestConfigInput = z.infer<typeof testConfigSchema>;

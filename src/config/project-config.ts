@@ -56,6 +56,14 @@ export function parseProjectConfig(text: string, options: ProjectConfigOptions):
   const parsed = projectSchema.safeParse({ ...interpolated, targets: rawTargets }, { reportInput: true });
   if (!parsed.success) {
     errors.push(...zodIssuesToErrors(parsed.error.issues, yaml, [], (path) => keysAtPath(projectSchema, path)));
+    // Still check the folder config and the chosen target, so one run reports every problem in the file.
+    const models = interpolated.models;
+    if (models && typeof models === 'object' && !Array.isArray(models)) errors.push(...parseFolderConfig(models, yaml).errors);
+    const targetName = options.targetName ?? (typeof interpolated.target === 'string' ? interpolated.target : 'dev');
+    if (rawTargets && typeof rawTargets === 'object' && Object.prototype.hasOwnProperty.call(rawTargets, targetName)) {
+      const vars = { ...(isRecord(interpolated.vars) ? interpolated.vars : {}), ...(options.cliVars ?? {}) };
+      parseTarget((rawTargets as Record<string, unknown>)[targetName], targetName, yaml, { env: options.env, vars }, errors);
+    }
     throw aggregate(errors);
   }
   const project = parsed.data;
@@ -134,4 +142,8 @@ function parseTarget(
 function aggregate(errors: SqlkitError[]): Error {
   const sorted = [...errors].sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
   return sorted.length === 1 ? sorted[0]! : new SqlkitAggregateError(sorted);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -28,7 +28,7 @@ export function zodIssuesToErrors(
       continue;
     }
     errors.push(
-      new SqlkitError('CONFIG_INVALID', `Invalid value at '${formatPath(path)}' in ${yaml.file}: ${describeIssue(issue)}.`, {
+      new SqlkitError('CONFIG_INVALID', `Invalid value at '${formatPath(path)}' in ${yaml.file}: ${describeIssue(issue, () => valueAt(yaml.value, path))}.`, {
         location: yaml.locate(path),
         hint: hintFor(issue),
       }),
@@ -43,9 +43,15 @@ export function formatPath(path: YamlPath): string {
   return out || '(root)';
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, rawValue: () => unknown): string {
+  // z.coerce.number() reports the coerced NaN as the input; the value as written in the YAML is what helps.
+  const input = typeof issue.input === 'number' && Number.isNaN(issue.input) ? rawValue() : issue.input;
   if (issue.code === 'invalid_type') {
-    return issue.input === undefined ? `required ${issue.expected} is missing` : `expected ${issue.expected}, got ${typeName(issue.input)}`;
+    return input === undefined ? `required ${issue.expected} is missing` : `expected ${issue.expected}, got ${typeName(input)}`;
+  }
+  if (issue.code === 'invalid_union') {
+    const expected = [...new Set(issue.errors.flatMap((branch) => branch.filter((i) => i.code === 'invalid_type').map((i) => i.expected)))];
+    if (expected.length) return `expected ${expected.join(' or ')}, got ${typeName(input)}`;
   }
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');
@@ -62,6 +68,16 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The raw YAML value at `path`, as written (before zod coerced it). */
+function valueAt(root: unknown, path: YamlPath): unknown {
+  let node = root;
+  for (const part of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[part];
+  }
+  return node;
 }
 
 /** The keys an object schema accepts, for "did you mean" hints. */

@@ -34,8 +34,9 @@ group by {{ column_name }}
 {% endmacro %}
 
 {% macro test_relationships(model, column_name, to, field) %}
+{#- model is '(select ... where ...) as sqlkit_where' when the test has a where config, so it cannot take an alias itself. -#}
 select child.{{ column_name }} as from_field
-from {{ model }} as child
+from (select * from {{ model }}) as child
 left join {{ to }} as parent
   on child.{{ column_name }} = parent.{{ field }}
 where child.{{ column_name }} is not null

@@ -5,6 +5,8 @@
  */
 const SECRET_ENV_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY|API_KEY)/i;
 const MIN_SECRET_LENGTH = 4;
+/** Shorter secrets are redacted only as whole words, so a password like "test" cannot blank out every "test". */
+const SHORT_SECRET = 8;
 export const REDACTED = '*****';
 
 export interface Redactor {
@@ -30,7 +32,11 @@ export function createRedactor(env: Record<string, string | undefined> = {}, sec
     let out = text;
     // Longest first, so a secret that contains another is removed whole.
     for (const secret of [...values].sort((a, b) => b.length - a.length)) {
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+      if (!out.includes(secret)) continue;
+      out =
+        secret.length >= SHORT_SECRET
+          ? out.split(secret).join(REDACTED)
+          : out.replace(new RegExp(`(?<![A-Za-z0-9_])${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_])`, 'g'), REDACTED);
     }
     return out;
   };

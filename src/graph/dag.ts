@@ -18,8 +18,9 @@ export function buildDag(nodes: Iterable<GraphNode>): Dag {
 }
 
 /**
- * Every distinct cycle, each as the list of node ids in order (first node repeated at the end is left out).
- * Iterative DFS, so a deep chain of thousands of models cannot overflow the stack.
+ * Cycles, each as the list of node ids in order (first node repeated at the end is left out), such that every
+ * node lying on some cycle appears in at least one of them. Iterative DFS, so a deep chain of thousands of
+ * models cannot overflow the stack.
  */
 export function findCycles(graph: Dag): string[][] {
   const state = new Map<string, 1 | 2>();
@@ -54,7 +55,59 @@ export function findCycles(graph: Dag): string[][] {
       }
     }
   }
+  addUncoveredCycles(graph, cycles, seen);
   return cycles;
+}
+
+/**
+ * The DFS finds a cycle in every strongly connected component, but not one through every node of it: with
+ * a -> b -> a and a -> c -> b, the edge c -> b reaches a finished node and c is never reported. For each
+ * component, add the shortest cycle through every node not yet on a reported cycle.
+ */
+function addUncoveredCycles(graph: Dag, cycles: string[][], seen: Set<string>): void {
+  const covered = new Set(cycles.flat());
+  const done = new Set<string>();
+  for (const cycle of [...cycles]) {
+    const anchor = cycle[0]!;
+    if (done.has(anchor)) continue;
+    const down = descendants(graph, anchor);
+    const component = [...ancestors(graph, anchor)].filter((id) => down.has(id));
+    for (const id of [anchor, ...component]) done.add(id);
+    for (const id of component) {
+      if (covered.has(id)) continue;
+      const found = shortestCycleThrough(graph, id);
+      if (found.length === 0) continue;
+      const key = [...found].sort().join('|');
+      if (!seen.has(key)) {
+        seen.add(key);
+        cycles.push(found);
+      }
+      for (const member of found) covered.add(member);
+    }
+  }
+}
+
+/** Breadth-first from `id` back to itself; `id` must lie on a cycle. */
+function shortestCycleThrough(graph: Dag, id: string): string[] {
+  const previous = new Map<string, string>();
+  let frontier = [id];
+  while (frontier.length && !previous.has(id)) {
+    const following: string[] = [];
+    for (const node of frontier) {
+      for (const next of graph.outNeighbors(node)) {
+        if (previous.has(next)) continue;
+        previous.set(next, node);
+        if (next === id) break;
+        following.push(next);
+      }
+      if (previous.has(id)) break;
+    }
+    frontier = following;
+  }
+  if (!previous.has(id)) return [];
+  const cycle = [id];
+  for (let node = previous.get(id)!; node !== id; node = previous.get(node)!) cycle.push(node);
+  return [id, ...cycle.slice(1).reverse()];
 }
 
 /** Node ids grouped by depth: each group depends only on earlier groups. */

@@ -11,6 +11,8 @@ export interface GraphNode {
   /** Tests: the model or source they are declared on. */
   attachedTo?: string;
   testType?: string;
+  /** Tests: the generic test (not_null, unique, ...) or the singular test's file name. */
+  testName?: string;
   sourceName?: string;
   tableName?: string;
 }

@@ -70,6 +70,7 @@ function parseAtom(text: string): Atom {
   if (!(METHODS as readonly string[]).includes(baseMethod)) {
     throw invalid(text, `unknown method '${method}'`, didYouMean(method, METHODS));
   }
+  if (baseMethod === 'config' && method.length <= 'config.'.length) throw invalid(text, `'config' needs a key, as in config.materialized:table`);
   if (!value) throw invalid(text, `'${method}:' needs a value`);
   if (at && (parents !== undefined || children !== undefined)) throw invalid(text, '@ cannot be combined with +');
   return {
@@ -95,7 +96,18 @@ function evaluateAtom(atom: Atom, nodes: ReadonlyMap<string, GraphNode>, graph: 
     if (atom.parents) for (const a of ancestors(graph, id, atom.parents)) out.add(a);
     if (atom.children || atom.at) for (const d of descendants(graph, id, atom.at ? Infinity : atom.children)) out.add(d);
   }
-  if (atom.at) for (const id of [...out]) for (const a of ancestors(graph, id)) out.add(a);
+  if (atom.at) {
+    // every ancestor of the set in one walk: one walk per node is quadratic on long chains
+    const stack = [...out];
+    while (stack.length) {
+      for (const parent of graph.inNeighbors(stack.pop()!)) {
+        if (!out.has(parent)) {
+          out.add(parent);
+          stack.push(parent);
+        }
+      }
+    }
+  }
   return out;
 }
 
@@ -117,7 +129,8 @@ function matchesMethod(atom: Atom, node: GraphNode): boolean {
     case 'test_type':
       return node.testType === value;
     case 'test_name':
-      return node.resourceType === 'test' && glob(value, node.name);
+      // the generic test used (not_null, unique, ...), or a singular test's file name
+      return node.resourceType === 'test' && glob(value, node.testName ?? node.name);
     case 'fqn':
       return glob(value, node.fqn.join('.'));
     default: {

@@ -45,6 +45,8 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
       dialect.dropRelation(staging, 'table'),
     ];
     const results = await runStatements(ctx, node, statements, undefined, true);
+    const analyze = dialect.analyze(target);
+    if (analyze) await runStatements(ctx, node, [analyze], undefined, false);
     const inserted = results[results.length - 2]?.rowCount ?? 0;
     const deleted = strategy === 'delete+insert' ? (results[plan.added.length]?.rowCount ?? 0) : 0;
     return { rowsAffected: inserted, message: `${inserted} rows inserted${deleted ? `, ${deleted} replaced` : ''}` };

@@ -1,6 +1,8 @@
 import { parseColumnType, type SourceNode } from '../compile/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
+import { rebuildDependentViews } from './dependent-views.js';
+import { runStatements } from './execute-sql.js';
 import { temporaryName } from './swap.js';
 
 export const LOAD_ERRORS_TABLE = 'sqlkit_load_errors';
@@ -28,6 +30,7 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
     staging: { schema: target.schema, identifier: temporaryName(target.identifier, 'new', ctx.runId, max) },
     backup: { schema: target.schema, identifier: temporaryName(target.identifier, 'old', ctx.runId, max) },
     existing: ctx.relations.get(target),
+    wrapSwap: (swap) => rebuildDependentViews(ctx, target, ctx.relations.get(target), swap),
     loadErrors: { schema: target.schema, identifier: LOAD_ERRORS_TABLE },
     projectRoot: ctx.projectRoot,
     runId: ctx.runId,
@@ -35,6 +38,8 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
   });
   for (const sql of result.statements) ctx.onStatement?.(sql);
   ctx.relations.set({ ...target, type: 'table' });
+  const analyze = adapter.dialect.analyze(target);
+  if (analyze) await runStatements(ctx, node, [analyze], undefined, false);
   const warnings = result.rejected.length
     ? [`${result.rejected.length} bad row(s) skipped (max_errors ${spec.maxErrors}); first: ${result.rejected[0]!.reason} at ${result.rejected[0]!.file}:${result.rejected[0]!.line}; see ${target.schema}.${LOAD_ERRORS_TABLE}`]
     : [];

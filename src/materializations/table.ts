@@ -16,6 +16,8 @@ export async function materializeTable(node: ModelNode, ctx: MaterializeContext,
   const statements = [create, ...(await rebuildDependentViews(ctx, target, existing, swap))];
   const [created] = await runStatements(ctx, node, statements, sql, true);
   ctx.relations.set({ ...target, type: 'table' });
+  const analyze = dialect.analyze(target);
+  if (analyze) await runStatements(ctx, node, [analyze], undefined, false);
   const rows = created?.rowCount;
   return { ...(rows === undefined ? {} : { rowsAffected: rows }), message: rows === undefined ? 'table built' : `${rows} rows` };
 }

@@ -50,8 +50,11 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
   const dispatch = (name: string) => {
     const fn = resolveMacro(macros, name, options.engineName);
     if (!fn) {
+      const variants = [...macros.keys()].filter((macro) => macro.endsWith(`__${name}`));
+      const others = [...publicMacroNames(macros)].filter((macro) => macro !== name);
+      const found = variants.length ? `Found only ${variants.join(', ')}.` : (didYouMean(name, others) ?? '');
       throw new SqlkitError('TEMPLATE_UNKNOWN_MACRO', `No macro '${name}' for engine ${options.engineName}.`, {
-        hint: `Define ${options.engineName}__${name} or default__${name} in macros/. ${didYouMean(name, publicMacroNames(macros)) ?? ''}`.trim(),
+        hint: `Define ${options.engineName}__${name} or default__${name} in macros/. ${found}`.trim(),
       });
     }
     return fn;
@@ -124,6 +127,7 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
     }
   };
 
+  const callableNames = (): string[] => [...publicMacroNames(macros), ...Object.keys(globals)];
   const expressionCache = new Map<string, nunjucks.Template>();
   const engine: TemplateEngine = {
     engineName: options.engineName,
@@ -141,7 +145,7 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
         try {
           return template.render();
         } catch (error) {
-          throw toTemplateError(error, template.file, template.text, 'render');
+          throw toTemplateError(error, template.file, template.text, 'render', callableNames());
         }
       });
     },

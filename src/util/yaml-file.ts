@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import { SqlkitError, type SourceLocation } from '../errors/index.js';
 import { lineAt } from './text.js';
 
@@ -18,7 +18,7 @@ export function parseYamlFile(text: string, file: string): YamlFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const offset = first.pos[0];
+    const offset = errorOffset(doc, first);
     const { line, col } = lineCounter.linePos(offset);
     throw new SqlkitError('CONFIG_YAML_SYNTAX', `YAML syntax error in ${file}: ${firstLine(first.message)}`, {
       location: { file, line, column: col, snippet: lineAt(text, line) },
@@ -38,6 +38,23 @@ export function parseYamlFile(text: string, file: string): YamlFile {
       return offset === undefined ? { file } : locateOffset(offset);
     },
   };
+}
+
+/**
+ * The yaml library reports an unclosed quote or flow collection (`"abc`, `[a, b`) where it gave up, often the end of
+ * the file; the opening quote or bracket is where the mistake is.
+ */
+function errorOffset(doc: Document, error: YAMLError): number {
+  const offset = error.pos[0];
+  if (error.code !== 'MISSING_CHAR' && !/^Flow (sequence|mapping)/.test(error.message)) return offset;
+  let opening: number | undefined;
+  visit(doc, (_key, node) => {
+    const range = (node as Node).range;
+    if (!range || range[1] !== offset) return;
+    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    if (quoted || (isCollection(node) && node.flow)) opening = range[0];
+  });
+  return opening ?? offset;
 }
 
 function findOffset(doc: Document, path: YamlPath, wantKey: boolean): number | undefined {

@@ -79,7 +79,7 @@ from (
     }
     if (errorCount > spec.maxErrors) throw loadFailure(node, recorded, errorCount, spec.maxErrors, request.loadErrors);
     const create = `create table ${dialect.quoteRelation(request.staging)} as select ${columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ')} from ${names.conv} where sqlkit_bad is null`;
-    const swap = swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing);
+    const swap = await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing));
     statements.push(create, ...swap);
     const [created] = await session.executeAtomic([create, ...swap], { signal: request.signal });
     return { rowsLoaded: created?.rowCount ?? 0, rejected: recorded, statements };

@@ -8,10 +8,12 @@ import type { Output } from '../output.js';
 export function compileCommand(selectors: string[], flags: GlobalFlags & SelectionFlags, output: Output): number {
   const started = performance.now();
   const { files, compiled, redactor } = openProject(projectOptions(flags));
-  const written = writeCompiledSql(compiled.manifest, files.root, redactor);
-  const manifestPath = writeManifest(compiled.manifest, files.root, files.config.paths.target, redactor);
   const select = listOf(flags.select, selectors);
   const exclude = listOf(flags.exclude);
+  // Checked before anything is written or printed, so a bad selector fails the same way in text and JSON output.
+  const ids = select || exclude ? selectNodes(new Map(Object.entries(compiled.manifest.nodes)), compiled.graph, { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}) }) : undefined;
+  const written = writeCompiledSql(compiled.manifest, files.root, redactor);
+  const manifestPath = writeManifest(compiled.manifest, files.root, files.config.paths.target, redactor);
   const nodes = Object.values(compiled.manifest.nodes);
   const counts: Record<string, number> = {};
   for (const node of nodes) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
@@ -20,8 +22,7 @@ export function compileCommand(selectors: string[], flags: GlobalFlags & Selecti
     output.out(JSON.stringify({ event: 'compiled', nodes: counts, written, manifest: manifestPath, ms: Math.round(ms) }));
   } else {
     output.out(`Compiled ${Object.entries(counts).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')} in ${Math.round(ms)} ms (${written} files written).`);
-    if (select || exclude) {
-      const ids = selectNodes(new Map(Object.entries(compiled.manifest.nodes)), compiled.graph, { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}) });
+    if (ids) {
       for (const id of ids) {
         const node = compiled.manifest.nodes[id]!;
         if ('compiledSql' in node && node.compiledSql) {

@@ -20,7 +20,8 @@ export function lsCommand(selectors: string[], flags: LsFlags, output: Output): 
   for (const type of types ?? []) {
     if (!TYPES.includes(type)) throw new SqlkitError('CLI_INVALID_ARGUMENT', `--resource-type must be one of ${TYPES.join(', ')}, got '${type}'.`);
   }
-  const format = flags.output ?? 'name';
+  // --log-format json promises JSON lines only, so it defaults the listing to JSON too
+  const format = flags.output ?? (output.json ? 'json' : 'name');
   if (!['name', 'path', 'json'].includes(format)) throw new SqlkitError('CLI_INVALID_ARGUMENT', `--output must be name, path or json, got '${format}'.`);
   const ids = selectNodes(new Map(Object.entries(compiled.manifest.nodes)), compiled.graph, { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}) });
   const nodes = [...ids].map((id) => compiled.manifest.nodes[id]!).filter((n) => !types || types.includes(n.resourceType));

@@ -1,0 +1,146 @@
+import pg from 'pg';
+import type { PostgresTarget } from '../../config/index.js';
+import { SessionPool } from '../session-pool.js';
+import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult, type Session } from '../types.js';
+
+const { Client, types } = pg;
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const TIMESTAMP = 1114;
+const TIMESTAMPTZ = 1184;
+
+/** Keep dates and timestamps as PostgreSQL's text, integers as numbers when exact, numerics as text. */
+const TYPE_PARSERS = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (value: string) => (Number.isSafeInteger(Number(value)) ? Number(value) : value);
+    if (oid === NUMERIC || oid === DATE || oid === TIMESTAMP || oid === TIMESTAMPTZ) return (value: string) => value;
+    return types.getTypeParser(oid, format ?? 'text');
+  },
+};
+
+/** One pg client per thread; cancellation through pg_cancel_backend from a separate connection. */
+export class PostgresDriver implements Driver {
+  private readonly pool: SessionPool<PostgresSession>;
+  private opened = false;
+
+  constructor(readonly target: PostgresTarget) {
+    this.pool = new SessionPool(target.threads + 1, () => this.connect());
+  }
+
+  async open(): Promise<void> {
+    if (this.opened) return;
+    const session = await this.pool.acquire();
+    this.pool.release(session);
+    this.opened = true;
+  }
+
+  acquire(): Promise<Session> {
+    return this.pool.acquire();
+  }
+
+  release(session: Session): void {
+    this.pool.release(session as PostgresSession);
+  }
+
+  async cancelAll(): Promise<void> {
+    const busy = this.pool.sessions().filter((s) => s.busy);
+    if (busy.length === 0) return;
+    const client = await this.newClient();
+    try {
+      for (const session of busy) await client.query('select pg_cancel_backend($1)', [session.pid]);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pool.drain().map((s) => s.client.end().catch(() => undefined)));
+    this.opened = false;
+  }
+
+  async newClient(): Promise<pg.Client> {
+    const { target } = this;
+    const client = new Client({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      database: target.database,
+      ...(target.password ? { password: target.password } : {}),
+      ...(target.sslmode && target.sslmode !== 'disable' ? { ssl: { rejectUnauthorized: target.sslmode === 'verify-full' } } : {}),
+      connectionTimeoutMillis: target.connect_timeout * 1000,
+      application_name: 'sqlkit',
+      ...(target.statement_timeout ? { statement_timeout: target.statement_timeout * 1000 } : {}),
+      types: TYPE_PARSERS,
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
+
+  private async connect(): Promise<PostgresSession> {
+    return new PostgresSession(await this.newClient(), this);
+  }
+}
+
+export class PostgresSession implements Session {
+  busy = false;
+  readonly pid: number;
+
+  constructor(
+    readonly client: pg.Client,
+    private readonly driver: PostgresDriver,
+  ) {
+    this.pid = (client as unknown as { processID: number }).processID;
+  }
+
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+    const onAbort = () => void this.cancel();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.busy = true;
+    try {
+      const result = await this.client.query({ text: sql, rowMode: 'array' });
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return {
+        columns: (last.fields ?? []).map((f: pg.FieldDef) => ({ name: f.name, type: String(f.dataTypeID) })),
+        rows: last.rows ?? [],
+        ...(last.rowCount === null || last.rowCount === undefined ? {} : { rowCount: last.rowCount }),
+      };
+    } finally {
+      this.busy = false;
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async executeAtomic(statements: readonly string[], options: ExecuteOptions = {}): Promise<QueryResult[]> {
+    await this.client.query('begin');
+    const results: QueryResult[] = [];
+    try {
+      for (const [index, sql] of statements.entries()) {
+        try {
+          results.push(await this.execute(sql, options));
+        } catch (error) {
+          throw markFailedStatement(error, index);
+        }
+      }
+      await this.client.query('commit');
+      return results;
+    } catch (error) {
+      await this.client.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async cancel(): Promise<void> {
+    if (!this.busy) return;
+    const client = await this.driver.newClient().catch(() => undefined);
+    if (!client) return;
+    try {
+      await client.query('select pg_cancel_backend($1)', [this.pid]);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import copyStreams from 'pg-copy-streams';
+import { swapStatements } from '../../materializations/swap.js';
+import { columnPlans } from '../loading/column-plans.js';
+import { convertDocument, copyTextLine, parseJsonDocument, type ColumnPlan } from '../loading/json-row-converter.js';
+import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
+import { createLoadErrorsTable, insertLoadErrors } from '../loading/load-errors-table.js';
+import { jsonErrorLine } from '../loading/locate-lines.js';
+import { listSourceFiles, projectRelative } from '../loading/source-files.js';
+import type { LoadError, SourceLoadRequest, SourceLoadResult } from '../types.js';
+import type { PostgresDialect } from './postgres-dialect.js';
+import type { PostgresSession } from './postgres-driver.js';
+
+/**
+ * PostgreSQL cannot read the client's files, so rows stream through COPY FROM STDIN into a new table, inside one
+ * transaction that also swaps the table in. Values follow Redshift COPY's rules (shared with the other engines).
+ */
+export async function loadPostgresSource(session: PostgresSession, request: SourceLoadRequest, dialect: PostgresDialect): Promise<SourceLoadResult> {
+  const { node, spec, columns, projectRoot } = request;
+  const files = listSourceFiles(projectRoot, spec.local!.path, node);
+  const plans = columnPlans(request);
+  const client = session.client;
+  const statements: string[] = [];
+  const errors: LoadError[] = [];
+  let errorCount = 0;
+  let rows = 0;
+  const keep = spec.maxErrors + 1;
+  const reject = (error: LoadError) => {
+    errorCount++;
+    if (errors.length < keep) errors.push(error);
+  };
+
+  await client.query('begin');
+  try {
+    const create = dialect.createTable(request.staging, columns);
+    const copy = `copy ${dialect.quoteRelation(request.staging)} (${columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ')}) from stdin`;
+    statements.push(create, copy);
+    await client.query(create);
+    const stream = client.query(copyStreams.from(copy));
+    const finished = new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+    });
+    const write = async (line: string) => {
+      if (!stream.write(line)) await once(stream, 'drain');
+    };
+    for (const file of files) {
+      if (errorCount > spec.maxErrors || request.signal?.aborted) break;
+      const relative = projectRelative(projectRoot, file);
+      for await (const doc of documents(file, spec.format, relative, reject)) {
+        const converted = convertDocument(doc.value, plans, spec.timeformat);
+        if ('error' in converted) reject({ file: relative, line: doc.line, ...(converted.column ? { column: converted.column } : {}), reason: converted.error, rawLine: doc.raw });
+        else {
+          await write(copyTextLine(converted.values));
+          rows++;
+        }
+        if (errorCount > spec.maxErrors) break;
+      }
+    }
+    stream.end();
+    await finished;
+    if (request.signal?.aborted) throw request.signal.reason ?? new Error('interrupted');
+    if (errorCount > spec.maxErrors) {
+      await client.query('rollback');
+      await recordErrors(session, request, dialect, errors, statements);
+      throw loadFailure(node, errors, errorCount, spec.maxErrors, request.loadErrors);
+    }
+    const swap = await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing));
+    for (const sql of swap) {
+      statements.push(sql);
+      await client.query(sql);
+    }
+    if (errors.length) {
+      for (const sql of [createLoadErrorsTable(dialect, request.loadErrors), ...insertLoadErrors(dialect, request.loadErrors, request.runId, node.name, errors, timestamp())]) {
+        statements.push(sql);
+        await client.query(sql);
+      }
+    }
+    await client.query('commit');
+    return { rowsLoaded: rows, rejected: errors, statements };
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+interface Document {
+  value: unknown;
+  line: number;
+  raw: string;
+}
+
+async function* documents(file: string, format: 'jsonl' | 'json', relative: string, reject: (e: LoadError) => void): AsyncGenerator<Document> {
+  if (format === 'json') {
+    const text = readFileSync(file, 'utf8');
+    if (!text.trim()) return;
+    let value: unknown;
+    try {
+      value = parseJsonDocument(text);
+    } catch (error) {
+      reject({ file: relative, line: jsonErrorLine(text, error), reason: MALFORMED_JSON, rawLine: text.split('\n')[0] ?? '' });
+      return;
+    }
+    for (const item of Array.isArray(value) ? value : [value]) yield { value: item, line: 1, raw: text.length > 2000 ? text.slice(0, 2000) : text };
+    return;
+  }
+  const reader = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of reader) {
+    line++;
+    if (!text.trim()) continue;
+    let value: unknown;
+    try {
+      value = parseJsonDocument(text);
+    } catch {
+      reject({ file: relative, line, reason: MALFORMED_JSON, rawLine: text });
+      continue;
+    }
+    yield { value, line, raw: text };
+  }
+}
+
+async function recordErrors(session: PostgresSession, request: SourceLoadRequest, dialect: PostgresDialect, errors: LoadError[], statements: string[]): Promise<void> {
+  for (const sql of [createLoadErrorsTable(dialect, request.loadErrors), ...insertLoadErrors(dialect, request.loadErrors, request.runId, request.node.name, errors, timestamp())]) {
+    statements.push(sql);
+    await session.client.query(sql);
+  }
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export type { ColumnPlan };

@@ -1,0 +1,39 @@
+import type { RelationName } from '../../compile/index.js';
+import type { ModelConfig } from '../../config/index.js';
+import { PostgresDialect } from '../postgres/postgres-dialect.js';
+
+/** Redshift SQL: PostgreSQL's, plus physical table options and late-binding views. */
+export class RedshiftDialect extends PostgresDialect {
+  /** CTAS takes DISTSTYLE / DISTKEY / SORTKEY between the table name and AS. */
+  override createTableAs(relation: RelationName, sql: string, config?: ModelConfig): string {
+    const options = this.tableOptions(config);
+    return `create table ${this.quoteRelation(relation)}${options ? `\n${options}` : ''}\nas\n${sql}`;
+  }
+
+  /** `bind: false` makes a late-binding view: it names relations only when queried, so swaps never touch it. */
+  override createView(relation: RelationName, sql: string, config?: ModelConfig): string {
+    return `create view ${this.quoteRelation(relation)} as\n${sql}${config?.bind === false ? '\nwith no schema binding' : ''}`;
+  }
+
+  /** COPY and CTAS update statistics themselves (STATUPDATE, automatic analyze). */
+  override analyze(_relation: RelationName): string | undefined {
+    return undefined;
+  }
+
+  /** Redshift's DELETE takes no alias for its target: qualify by the bare table name. */
+  override deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[]): string {
+    const t = this.quoteIdentifier(target.identifier);
+    const s = this.quoteIdentifier(staging.identifier);
+    const on = uniqueKey.map((k) => `${t}.${this.quoteIdentifier(k)} = ${s}.${this.quoteIdentifier(k)}`).join(' and ');
+    return `delete from ${this.quoteRelation(target)} using ${this.quoteRelation(staging)} where ${on}`;
+  }
+
+  tableOptions(config?: ModelConfig): string {
+    const parts: string[] = [];
+    const dist = config?.dist?.toLowerCase();
+    if (dist === 'auto' || dist === 'even' || dist === 'all') parts.push(`diststyle ${dist}`);
+    else if (config?.dist) parts.push(`diststyle key distkey(${this.quoteIdentifier(config.dist)})`);
+    if (config?.sort?.length) parts.push(`${config.sort_type === 'interleaved' ? 'interleaved ' : 'compound '}sortkey(${config.sort.map((c) => this.quoteIdentifier(c)).join(', ')})`);
+    return parts.join(' ');
+  }
+}
