@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface RunOptions {
   /** Run as this OS user (needs root); PostgreSQL refuses to run as root. */
@@ -6,9 +7,14 @@ export interface RunOptions {
   cwd: string;
 }
 
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((file) => existsSync(file));
+
+const shellQuote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+
 function wrap(command: string, args: string[], asUser: string | undefined): [string, string[]] {
   if (asUser === undefined) return [command, args];
-  return ['runuser', ['-u', asUser, '--', command, ...args]];
+  if (RUNUSER) return [RUNUSER, ['-u', asUser, '--', command, ...args]];
+  return ['su', [asUser, '-s', '/bin/sh', '-c', [command, ...args].map(shellQuote).join(' ')]];
 }
 
 /** Runs a command to completion and rejects with its output when it exits non-zero. */

@@ -2,7 +2,7 @@ import { readColumnList, syntaxErrorAt } from '../sql/attribute-syntax.js';
 import { SqlError } from '../sql/sql-error.js';
 import type { RelationName } from '../sql/statement-plan.js';
 import type { Token } from '../sql/tokenizer.js';
-import { identName, isPunct, isWord, nextSig, readQualifiedName, stringValue } from '../sql/tokens.js';
+import { identName, isPunct, isWord, nextSig, readQualifiedName, stringValue, toRelation } from '../sql/tokens.js';
 
 export type JsonMapping = { mode: 'auto' } | { mode: 'auto ignorecase' } | { mode: 'noshred' } | { mode: 'jsonpaths'; uri: string };
 
@@ -95,7 +95,7 @@ export function parseCopyCommand(tokens: readonly Token[]): CopyCommand {
     throw new SqlError('LOAD source is not supported. (Hint: only S3 or DynamoDB or EMR based load is allowed)', at);
   }
   const command: CopyCommand = {
-    table: name.schema === undefined ? { name: name.name } : { schema: name.schema, name: name.name },
+    table: toRelation(name),
     columns,
     source,
     json: { mode: 'auto' },

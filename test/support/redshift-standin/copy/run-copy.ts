@@ -29,25 +29,11 @@ interface Row {
 }
 
 const INSERT_CHUNK = 5000;
-const READ_CONCURRENCY = 32;
-
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 async function resolveTable(client: pg.ClientBase, command: CopyCommand): Promise<number> {
   const { rows } = await client.query<{ oid: number | null }>('SELECT to_regclass($1)::oid::int AS oid', [formatName(command.table)]);
   const oid = rows[0]?.oid;
-  if (oid === null || oid === undefined) throw new SqlError(`Cannot COPY into nonexistent table ${command.table.name}`, command.at);
+  if (oid === null || oid === undefined) throw new SqlError(`Cannot COPY into nonexistent table ${command.table.name}`);
   return oid;
 }
 
@@ -55,8 +41,8 @@ function chooseTargets(command: CopyCommand, columns: TargetColumn[]): TargetCol
   if (command.columns === null) return columns.filter((column) => command.explicitIds || !column.identity);
   return command.columns.map((name) => {
     const column = columns.find((c) => c.name === name);
-    if (!column) throw new SqlError(`column "${name}" of relation "${command.table.name}" does not exist`, command.at);
-    if (column.identity && !command.explicitIds) throw new SqlError(`cannot set an identity column "${name}" to a value without EXPLICIT_IDS`, command.at);
+    if (!column) throw new SqlError(`column "${name}" of relation "${command.table.name}" does not exist`);
+    if (column.identity && !command.explicitIds) throw new SqlError(`cannot set an identity column "${name}" to a value without EXPLICIT_IDS`);
     return column;
   });
 }
@@ -67,7 +53,6 @@ async function readJsonPaths(command: CopyCommand, s3Root: string, targets: Targ
   if (paths && paths.length !== targets.length) {
     throw new SqlError(
       `Number of jsonpaths and the number of columns should match. JSONPath size: ${paths.length}, Number of columns in table or column list: ${targets.length}`,
-      command.at,
     );
   }
   return paths;
@@ -92,8 +77,8 @@ export async function runCopy(command: CopyCommand, ctx: CopyRunContext): Promis
   const targets = chooseTargets(command, columns);
   const paths = await readJsonPaths(command, ctx.s3Root, targets);
   const objects: S3Object[] = command.manifest ? await listManifestObjects(ctx.s3Root, command.source) : await listObjects(ctx.s3Root, command.source);
-  if (objects.length === 0) throw new SqlError(`The specified S3 prefix '${parseS3Uri(command.source).key}' does not exist`, command.at);
-  const texts = await mapConcurrently(objects, READ_CONCURRENCY, (object) => readObjectText(object, command.gzip));
+  if (objects.length === 0) throw new SqlError(`The specified S3 prefix '${parseS3Uri(command.source).key}' does not exist`);
+  const texts = objects.map((object) => readObjectText(object, command.gzip));
 
   const starttime = new Date().toISOString().replace('T', ' ').replace('Z', '');
   const errors: LoadErrorRow[] = [];
@@ -149,7 +134,7 @@ export async function runCopy(command: CopyCommand, ctx: CopyRunContext): Promis
   const threshold = Math.max(1, command.maxerror);
   if (errors.length >= threshold) {
     await ctx.recordLoadErrors(errors.slice(0, threshold));
-    throw new SqlError(`Load into table '${command.table.name}' failed.  Check 'stl_load_errors' system table for details.`, command.at);
+    throw new SqlError(`Load into table '${command.table.name}' failed.  Check 'stl_load_errors' system table for details.`);
   }
   await ctx.recordLoadErrors(errors);
   await insertRows(client, command, targets, rows);

@@ -116,8 +116,9 @@ function find(body: Body, deps: DataApiDeps): { record: StatementRecord; sub?: S
   return found;
 }
 
-function statementResult(body: Body, deps: DataApiDeps): object {
+async function statementResult(body: Body, deps: DataApiDeps): Promise<object> {
   const { record, sub } = find(body, deps);
+  await waitFor(record, body);
   if (record.isBatch && !sub) throw validation('Use a sub-statement Id (<Id>:<n>) to get the results of a batch statement.');
   const item = sub ?? record.subs[0]!;
   if (item.status !== 'FINISHED' || !item.result) {

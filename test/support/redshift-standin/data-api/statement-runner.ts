@@ -73,9 +73,10 @@ async function withAux<T>(db: DatabaseHandle, fn: (client: pg.PoolClient) => Pro
 }
 
 function fail(record: StatementRecord, failedAt: number, error: unknown): void {
-  const cancelled = record.cancelRequested && (error instanceof Cancelled || (error instanceof StatementError && error.cancelled));
+  const statementError = error instanceof Cancelled ? undefined : toStatementError(error, undefined);
+  const cancelled = record.cancelRequested && (statementError === undefined || statementError.cancelled);
   const current = record.subs[failedAt];
-  const text = cancelled ? cancelledText(current) : scrubSecrets(toStatementError(error, undefined).text, record.subs.flatMap((s) => secretsIn(s.sql)));
+  const text = cancelled ? cancelledText(current) : scrubSecrets(statementError!.text, record.subs.flatMap((s) => secretsIn(s.sql)));
   record.subs.forEach((sub, i) => {
     if (i === failedAt) setStatus(sub, cancelled ? 'ABORTED' : 'FAILED', text);
     else if (i > failedAt) setStatus(sub, 'ABORTED');

@@ -29,6 +29,7 @@ CREATE TABLE rs_compat.late_binding_views (
   column_list text,
   definition text NOT NULL,
   resolved boolean NOT NULL DEFAULT false,
+  columns jsonb,
   PRIMARY KEY (schema_name, view_name)
 );
 
@@ -67,6 +68,16 @@ CREATE FUNCTION rs_compat.charindex(needle text, haystack text) RETURNS integer 
 CREATE FUNCTION rs_compat.months_between(a date, b date) RETURNS double precision LANGUAGE sql IMMUTABLE
   AS $$ SELECT ((extract(year FROM a) - extract(year FROM b)) * 12 + extract(month FROM a) - extract(month FROM b)
                + (extract(day FROM a) - extract(day FROM b)) / 31.0)::double precision $$;
+
+CREATE FUNCTION rs_compat.json_parse(value text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$ SELECT value::jsonb $$;
+
+CREATE FUNCTION rs_compat.json_serialize(value jsonb) RETURNS varchar LANGUAGE sql IMMUTABLE AS $$ SELECT value::text $$;
+
+CREATE FUNCTION rs_compat.is_valid_json(value text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE
+  AS $$ BEGIN PERFORM value::json; RETURN true; EXCEPTION WHEN others THEN RETURN false; END $$;
+
+CREATE FUNCTION rs_compat.json_extract_path_text(value text, VARIADIC path text[]) RETURNS varchar LANGUAGE sql IMMUTABLE
+  AS $$ SELECT pg_catalog.json_extract_path_text(value::json, VARIADIC path) $$;
 
 CREATE FUNCTION rs_compat.pg_last_copy_id() RETURNS integer LANGUAGE sql STABLE
   AS $$ SELECT coalesce(nullif(current_setting('rs_compat.last_copy_id', true), ''), '-1')::integer $$;

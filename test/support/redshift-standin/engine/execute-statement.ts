@@ -5,7 +5,8 @@ import { createRewriteContext, parameterValues } from '../sql/rewrite-context.js
 import type { RenderedSql } from '../sql/sql-builder.js';
 import { SqlError } from '../sql/sql-error.js';
 import { splitStatements } from '../sql/split-statements.js';
-import type { StatementEffects, TranslatedStatement } from '../sql/statement-plan.js';
+import type { RelationName, StatementEffects, TranslatedStatement } from '../sql/statement-plan.js';
+import { formatName } from '../sql/tokens.js';
 import { tokenize } from '../sql/tokenizer.js';
 import { translateStatement } from '../sql/translate-statement.js';
 import { dropDependentViews, recreateViews, registerView, renameRegisteredView, unregisterViews } from './late-binding-views.js';
@@ -39,6 +40,11 @@ async function query(session: Session, sql: RenderedSql, values: string[]): Prom
   return { fields: result.fields, rows: result.rows, rowCount: result.rowCount ?? 0 };
 }
 
+async function relationExists(session: Session, name: RelationName): Promise<boolean> {
+  const { rows } = await session.client.query('SELECT to_regclass($1) IS NOT NULL AS found', [formatName(name)]);
+  return rows[0]?.found === true;
+}
+
 function needsTransaction(effects: StatementEffects): boolean {
   return Boolean(effects.relationDdl || effects.createTable || effects.registerLateBindingView || effects.dropViews || effects.rename || effects.alterAttributes);
 }
@@ -50,8 +56,9 @@ async function executeDdl(session: Session, sql: RenderedSql | null, effects: St
     if (effects.registerLateBindingView) await registerView(client, effects.registerLateBindingView);
     if (effects.dropViews) await unregisterViews(client, effects.dropViews);
     const renamedView = effects.rename ? await renameRegisteredView(client, effects.rename.from, effects.rename.to) : false;
+    const existed = effects.createTable?.ifNotExists ? await relationExists(session, effects.createTable.table) : false;
     const result = sql && !renamedView ? await query(session, sql, values) : NO_ROWS;
-    if (effects.createTable) await recordCreatedTable(client, effects.createTable);
+    if (effects.createTable && !existed) await recordCreatedTable(client, effects.createTable);
     if (effects.alterAttributes) await alterTableAttributes(client, effects.alterAttributes);
     await recreateViews(client);
     return result;

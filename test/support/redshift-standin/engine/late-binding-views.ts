@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { SqlError } from '../sql/sql-error.js';
 import type { RelationName } from '../sql/statement-plan.js';
-import { formatName } from '../sql/tokens.js';
+import { formatName, quoteIdent, quoteLiteral } from '../sql/tokens.js';
 
 /*
  * PostgreSQL views bind to table OIDs, Redshift's late-binding views to names. The registry keeps each view's SQL;
@@ -16,6 +16,8 @@ interface RegistryRow {
   column_list: string | null;
   definition: string;
   resolved: boolean;
+  /** The columns it had when last resolved: an unresolved placeholder keeps them, so SELECT col fails the right way. */
+  columns: Array<{ name: string; type: string }> | null;
   present: boolean;
   schema_exists: boolean;
 }
@@ -56,6 +58,10 @@ export async function dropDependentViews(client: pg.ClientBase, targets: readonl
   for (const row of rows) await client.query(`DROP VIEW IF EXISTS ${formatName({ schema: row.schema_name, name: row.view_name })}`);
 }
 
+function registryKey(row: RegistryRow): string {
+  return `schema_name = ${quoteLiteral(row.schema_name)} AND view_name = ${quoteLiteral(row.view_name)}`;
+}
+
 async function trySavepoint(client: pg.ClientBase, statements: string[]): Promise<boolean> {
   await client.query('SAVEPOINT rs_late_binding');
   try {
@@ -88,7 +94,10 @@ export async function recreateViews(client: pg.ClientBase): Promise<void> {
       const created = await trySavepoint(client, [
         `DROP VIEW IF EXISTS ${name}`,
         `CREATE VIEW ${name}${row.column_list ? ` ${row.column_list}` : ''} AS ${row.definition}`,
-        `UPDATE rs_compat.late_binding_views SET resolved = true WHERE schema_name = '${row.schema_name.replace(/'/g, "''")}' AND view_name = '${row.view_name.replace(/'/g, "''")}'`,
+        `UPDATE rs_compat.late_binding_views SET resolved = true, columns = (
+           SELECT jsonb_agg(jsonb_build_object('name', attname, 'type', format_type(atttypid, atttypmod)) ORDER BY attnum)
+             FROM pg_attribute WHERE attrelid = '${name.replace(/'/g, "''")}'::regclass AND attnum > 0 AND NOT attisdropped)
+         WHERE ${registryKey(row)}`,
       ]);
       if (created) progress = true;
       else remaining.push(row);
@@ -98,10 +107,11 @@ export async function recreateViews(client: pg.ClientBase): Promise<void> {
   for (const row of pending.filter((r) => !r.present)) {
     const name = formatName({ schema: row.schema_name, name: row.view_name });
     const label = `${row.schema_name}.${row.view_name}`.replace(/'/g, "''");
+    const columns = (row.columns ?? [{ name: 'unresolved', type: 'varchar' }]).map((c) => `NULL::${c.type} AS ${quoteIdent(c.name)}`).join(', ');
     await trySavepoint(client, [
       `DROP VIEW IF EXISTS ${name}`,
-      `CREATE VIEW ${name} AS SELECT NULL::varchar AS unresolved WHERE rs_compat.late_binding_view_unresolved('${label}')`,
-      `UPDATE rs_compat.late_binding_views SET resolved = false WHERE schema_name = '${row.schema_name.replace(/'/g, "''")}' AND view_name = '${row.view_name.replace(/'/g, "''")}'`,
+      `CREATE VIEW ${name} AS SELECT ${columns} WHERE rs_compat.late_binding_view_unresolved('${label}')`,
+      `UPDATE rs_compat.late_binding_views SET resolved = false WHERE ${registryKey(row)}`,
     ]);
   }
 }
@@ -133,7 +143,7 @@ export async function registerView(
   if (existing) await client.query(`DROP VIEW ${formatName(effect.view)}`);
   await client.query(
     `INSERT INTO rs_compat.late_binding_views (schema_name, view_name, column_list, definition, resolved) VALUES ($1, $2, $3, $4, false)
-     ON CONFLICT (schema_name, view_name) DO UPDATE SET column_list = EXCLUDED.column_list, definition = EXCLUDED.definition, resolved = false`,
+     ON CONFLICT (schema_name, view_name) DO UPDATE SET column_list = EXCLUDED.column_list, definition = EXCLUDED.definition, resolved = false, columns = NULL`,
     [schema, effect.view.name, effect.columns, effect.sql],
   );
 }

@@ -56,7 +56,8 @@ export class Session {
   /** Temp tables, SET and pg_last_* never carry over to the next statement's session. */
   async close(): Promise<void> {
     try {
-      await this.client.query('ROLLBACK');
+      if (this.inTransaction) await this.client.query('ROLLBACK');
+      // Fails inside a transaction block the session lost track of; the connection is then destroyed instead.
       await this.client.query('DISCARD ALL');
       this.client.release();
     } catch (error) {

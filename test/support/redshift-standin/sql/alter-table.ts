@@ -8,7 +8,7 @@ import { SqlBuilder } from './sql-builder.js';
 import { SqlError } from './sql-error.js';
 import type { AlterAttributesEffect, DistStyle, RelationName, StatementEffects } from './statement-plan.js';
 import type { Token } from './tokenizer.js';
-import { formatName, identName, isIdent, isWord, nextSig, quoteIdent, readQualifiedName } from './tokens.js';
+import { formatName, identName, isIdent, isWord, nextSig, quoteIdent, readQualifiedName, toRelation } from './tokens.js';
 
 type Translated = { sql: SqlBuilder | null; effects: StatementEffects };
 
@@ -57,7 +57,7 @@ export function translateAlterTable(tokens: readonly Token[], ctx: RewriteContex
   }
   const qualified = readQualifiedName(tokens, i);
   if (!qualified) throw syntaxErrorAt(tokens[i]);
-  const table: RelationName = qualified.schema === undefined ? { name: qualified.name } : { schema: qualified.schema, name: qualified.name };
+  const table: RelationName = toRelation(qualified);
   const keyword = tokens[kind]!.text.toUpperCase();
   const head = () => new SqlBuilder().text(`ALTER ${keyword} ${ifExists}${formatName(table)} `, tokens[alter]!.start);
   const action = nextSig(tokens, qualified.end);

@@ -1,7 +1,7 @@
 import { SqlError } from './sql-error.js';
 import type { DistStyle, InformationalConstraint, SortKeyStyle } from './statement-plan.js';
 import type { Token } from './tokenizer.js';
-import { identName, isIdent, isPunct, isWord, matchParen, nextSig, readQualifiedName, splitTopLevel } from './tokens.js';
+import { identName, isIdent, isPunct, isWord, matchParen, nextSig, readQualifiedName, splitTopLevel, toRelation } from './tokens.js';
 
 export const ENCODINGS = new Set([
   'raw', 'az64', 'bytedict', 'delta', 'delta32k', 'lzo', 'mostly8', 'mostly16', 'mostly32', 'runlength', 'text255', 'text32k', 'zstd',
@@ -110,8 +110,7 @@ export function readReference(tokens: readonly Token[], i: number): { reference:
   const table = readQualifiedName(tokens, i);
   if (!table) throw syntaxErrorAt(tokens[i]);
   const open = nextSig(tokens, table.end);
-  const { start: _s, end: _e, ...name } = table;
-  if (!isPunct(tokens[open], '(')) return { reference: { table: name, columns: [] }, end: table.end };
+  if (!isPunct(tokens[open], '(')) return { reference: { table: toRelation(table), columns: [] }, end: table.end };
   const list = readColumnList(tokens, open);
-  return { reference: { table: name, columns: list.columns }, end: list.end };
+  return { reference: { table: toRelation(table), columns: list.columns }, end: list.end };
 }

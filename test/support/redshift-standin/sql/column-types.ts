@@ -136,7 +136,7 @@ export function mapColumnType(tokens: readonly Token[], i: number, strict: boole
   if (isPunct(tokens[bracket], '[')) {
     if (strict) throw new SqlError(`syntax error at or near "["`, tokens[bracket]!.start);
     const close = nextSig(tokens, bracket + 1);
-    mapped = { ...mapped, sql: `${mapped.sql}[]` };
+    mapped = { sql: `${mapped.sql}[]`, isInteger: false };
     next = close + 1;
   }
   return { ...mapped, end: next };

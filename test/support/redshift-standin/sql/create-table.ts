@@ -8,7 +8,7 @@ import { SqlError } from './sql-error.js';
 import { defaultTableAttributes } from './statement-plan.js';
 import type { CreateTableEffect, InformationalConstraint, RelationName, StatementEffects } from './statement-plan.js';
 import type { Token } from './tokenizer.js';
-import { formatName, identName, isIdent, isPunct, isWord, matchParen, nextSig, quoteIdent, readQualifiedName, splitTopLevel } from './tokens.js';
+import { formatName, identName, isIdent, isPunct, isWord, matchParen, nextSig, quoteIdent, readQualifiedName, splitTopLevel, toRelation } from './tokens.js';
 
 /** Words that end a column's DEFAULT expression. */
 const COLUMN_ATTRIBUTE_WORDS = [
@@ -116,18 +116,18 @@ export function translateColumn(tokens: readonly Token[], from: number, to: numb
   return out;
 }
 
-function finishAttributes(clauses: TableAttributeClauses, state: ColumnState, at: number): CreateTableEffect['attributes'] {
+function finishAttributes(clauses: TableAttributeClauses, state: ColumnState): CreateTableEffect['attributes'] {
   const attributes = defaultTableAttributes();
   const distkeys = [...state.distkeys, ...(clauses.distkey ? [clauses.distkey] : [])];
-  if (distkeys.length > 1) throw new SqlError('Only one DISTKEY column is allowed per table', at);
+  if (distkeys.length > 1) throw new SqlError('Only one DISTKEY column is allowed per table');
   const diststyle = clauses.diststyle ?? (distkeys.length > 0 ? 'KEY' : 'AUTO');
-  if (diststyle === 'KEY' && distkeys.length === 0) throw new SqlError('DISTSTYLE KEY requires a DISTKEY column', at);
-  if (diststyle !== 'KEY' && distkeys.length > 0) throw new SqlError(`DISTKEY is not allowed with DISTSTYLE ${diststyle}`, at);
-  if (state.sortkeys.length > 0 && clauses.sortkey !== undefined) throw new SqlError('SORTKEY is specified both for a column and for the table', at);
+  if (diststyle === 'KEY' && distkeys.length === 0) throw new SqlError('DISTSTYLE KEY requires a DISTKEY column');
+  if (diststyle !== 'KEY' && distkeys.length > 0) throw new SqlError(`DISTKEY is not allowed with DISTSTYLE ${diststyle}`);
+  if (state.sortkeys.length > 0 && clauses.sortkey !== undefined) throw new SqlError('SORTKEY is specified both for a column and for the table');
   const sortkey = clauses.sortkey ?? state.sortkeys;
   const sortkeyStyle = clauses.sortkeyStyle ?? (sortkey.length > 0 ? 'COMPOUND' : 'AUTO');
-  if (sortkeyStyle === 'INTERLEAVED' && sortkey.length > 8) throw new SqlError('an INTERLEAVED SORTKEY can have at most 8 columns', at);
-  if (sortkey.length > 400) throw new SqlError('a COMPOUND SORTKEY can have at most 400 columns', at);
+  if (sortkeyStyle === 'INTERLEAVED' && sortkey.length > 8) throw new SqlError('an INTERLEAVED SORTKEY can have at most 8 columns');
+  if (sortkey.length > 400) throw new SqlError('a COMPOUND SORTKEY can have at most 400 columns');
   return {
     ...attributes,
     diststyle,
@@ -161,7 +161,7 @@ export function translateCreateTable(tokens: readonly Token[], ctx: RewriteConte
   }
   const qualified = readQualifiedName(tokens, i);
   if (!qualified) throw syntaxErrorAt(tokens[i]);
-  const table: RelationName = qualified.schema === undefined ? { name: qualified.name } : { schema: qualified.schema, name: qualified.name };
+  const table: RelationName = toRelation(qualified);
   if (table.name.startsWith('#')) temporary = true;
   const head = new SqlBuilder().text(`CREATE ${temporary ? 'TEMPORARY ' : ''}TABLE ${ifNotExists}${formatName(table)}`, at);
 
@@ -195,7 +195,7 @@ export function translateCreateTable(tokens: readonly Token[], ctx: RewriteConte
         }
         if (isWord(tokens[k], 'like')) {
           const parent = readQualifiedName(tokens, nextSig(tokens, k + 1, to));
-          if (parent) likeParent = parent.schema === undefined ? { name: parent.name } : { schema: parent.schema, name: parent.name };
+          if (parent) likeParent = toRelation(parent);
           return rewriteExpression(tokens, from, to, ctx);
         }
         return translateColumn(tokens, from, to, ctx, state);
@@ -208,26 +208,27 @@ export function translateCreateTable(tokens: readonly Token[], ctx: RewriteConte
       head.text(')', tokens[close]!.start);
       j = readTableAttributes(tokens, close + 1, clauses);
       if (j < tokens.length) throw syntaxErrorAt(tokens[j]);
-      return { sql: head, effects: effectsFor(table, clauses, state, at, likeParent) };
+      return { sql: head, effects: effectsFor(table, ifNotExists !== '', clauses, state, likeParent) };
     }
   }
   // CTAS: attributes sit between the name (or column names) and AS.
   j = readTableAttributes(tokens, j, clauses);
   if (!isWord(tokens[j], 'as')) throw syntaxErrorAt(tokens[j]);
   head.text(`${columnNames} AS`, tokens[j]!.start).append(rewriteExpression(tokens, j + 1, tokens.length, ctx));
-  return { sql: head, effects: effectsFor(table, clauses, state, at, undefined) };
+  return { sql: head, effects: effectsFor(table, ifNotExists !== '', clauses, state, undefined) };
 }
 
 function effectsFor(
   table: RelationName,
+  ifNotExists: boolean,
   clauses: TableAttributeClauses,
   state: ColumnState,
-  at: number,
   likeParent: RelationName | undefined,
 ): StatementEffects {
   const createTable: CreateTableEffect = {
     table,
-    attributes: finishAttributes(clauses, state, at),
+    ifNotExists,
+    attributes: finishAttributes(clauses, state),
     explicitDistribution: clauses.diststyle !== undefined || clauses.distkey !== undefined || state.distkeys.length > 0,
     explicitSortKey: clauses.sortkey !== undefined || clauses.sortkeyStyle !== undefined || state.sortkeys.length > 0,
     ...(likeParent ? { likeParent } : {}),

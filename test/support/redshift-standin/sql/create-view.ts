@@ -6,7 +6,7 @@ import { SqlBuilder } from './sql-builder.js';
 import { SqlError } from './sql-error.js';
 import type { RelationName, StatementEffects } from './statement-plan.js';
 import type { Token } from './tokenizer.js';
-import { formatName, identName, isPunct, isWord, matchParen, nextSig, prevSig, readQualifiedName } from './tokens.js';
+import { formatName, identName, isPunct, isWord, matchParen, nextSig, prevSig, readQualifiedName, toRelation } from './tokens.js';
 
 function trailingNoSchemaBinding(tokens: readonly Token[]): number | undefined {
   const words = ['binding', 'schema', 'no', 'with'];
@@ -30,7 +30,7 @@ export function translateCreateView(tokens: readonly Token[], ctx: RewriteContex
   i = nextSig(tokens, i + 1); // VIEW
   const qualified = readQualifiedName(tokens, i);
   if (!qualified) throw syntaxErrorAt(tokens[i]);
-  const view: RelationName = qualified.schema === undefined ? { name: qualified.name } : { schema: qualified.schema, name: qualified.name };
+  const view: RelationName = toRelation(qualified);
   let j = nextSig(tokens, qualified.end);
   let columns: string | null = null;
   if (isPunct(tokens[j], '(')) {

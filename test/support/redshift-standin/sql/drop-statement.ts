@@ -4,7 +4,7 @@ import { rewriteExpression } from './rewrite-expression.js';
 import type { SqlBuilder } from './sql-builder.js';
 import type { RelationName, StatementEffects } from './statement-plan.js';
 import type { Token } from './tokenizer.js';
-import { identName, isIdent, isWord, nextSig, readQualifiedName, splitTopLevel } from './tokens.js';
+import { identName, isIdent, isWord, nextSig, readQualifiedName, splitTopLevel, toRelation } from './tokens.js';
 
 /** DROP TABLE / VIEW / SCHEMA: the dropped names drive the late-binding view hooks. */
 export function translateDrop(tokens: readonly Token[], ctx: RewriteContext): { sql: SqlBuilder; effects: StatementEffects } {
@@ -23,7 +23,7 @@ export function translateDrop(tokens: readonly Token[], ctx: RewriteContext): { 
     const schemas = names.map((name) => name.name);
     return { sql, effects: { relationDdl: { targets: [], schemas } } };
   }
-  const targets: RelationName[] = names.map(({ schema, name }) => (schema === undefined ? { name } : { schema, name }));
+  const targets: RelationName[] = names.map(toRelation);
   const effects: StatementEffects = { relationDdl: { targets, schemas: [] } };
   if (isWord(tokens[kind], 'view')) effects.dropViews = targets;
   return { sql, effects };

@@ -7,7 +7,8 @@ export type RewriteRange = (from: number, to: number) => SqlBuilder;
 /** Redshift functions provided by the rs_compat schema; calls are qualified so a changed search_path still finds them. */
 const COMPAT_FUNCTIONS = new Set([
   'getdate', 'convert_timezone', 'dateadd', 'datediff', 'len', 'charindex', 'months_between',
-  'pg_last_copy_id', 'pg_last_copy_count', 'pg_get_late_binding_view_cols',
+  'pg_last_copy_id', 'pg_last_copy_count', 'pg_get_late_binding_view_cols', 'json_parse', 'json_serialize', 'is_valid_json',
+  'json_extract_path_text',
 ]);
 
 /** Redshift date-part abbreviations that PostgreSQL's date_part does not know. */
@@ -75,7 +76,7 @@ function rewriteListagg(tokens: readonly Token[], call: Call, rewrite: RewriteRa
   let from = nextSig(tokens, valueFrom, valueTo);
   if (isWord(tokens[from], 'distinct')) {
     out.text('DISTINCT ', at);
-    from += 1;
+    from = nextSig(tokens, from + 1, valueTo);
   }
   out.text('(', at).append(rewrite(from, valueTo)).text(')::varchar, ', at);
   if (call.args[1]) out.append(rewrite(...call.args[1])).text('::varchar', at);
@@ -106,7 +107,9 @@ export function rewriteFunctionCall(
   const at = tokens[nameIndex]!.start;
   const close = matchParen(tokens, open);
   const empty = nextSig(tokens, open + 1) === close;
-  const call: Call = { name, nameIndex, open, close, args: empty ? [] : splitTopLevel(tokens, open + 1, close) };
+  // Argument ranges start at their first significant token, so rebuilt calls read naturally.
+  const args = empty ? [] : splitTopLevel(tokens, open + 1, close).map(([from, to]): [number, number] => [nextSig(tokens, from, to), to]);
+  const call: Call = { name, nameIndex, open, close, args };
   const done = (out: SqlBuilder) => ({ out, next: close + 1 });
 
   switch (name) {

@@ -4,14 +4,38 @@ import type { RewriteContext } from './rewrite-context.js';
 import { SqlBuilder } from './sql-builder.js';
 import { SqlError } from './sql-error.js';
 import type { Token } from './tokenizer.js';
-import { identName, isPunct, isWord, nextSig, prevSig, quoteIdent } from './tokens.js';
+import { identName, isPunct, isWord, matchParen, nextSig, prevSig, quoteIdent } from './tokens.js';
+
+/** Redshift type names after `::` that PostgreSQL spells differently. */
+function castType(tokens: readonly Token[], i: number): { text: string; next: number } | undefined {
+  const token = tokens[i];
+  if (token?.kind !== 'word') return undefined;
+  const word = token.text.toLowerCase();
+  if (word === 'varbyte' || word === 'varbinary') {
+    const open = nextSig(tokens, i + 1);
+    return { text: 'bytea', next: isPunct(tokens[open], '(') ? matchParen(tokens, open) + 1 : i + 1 };
+  }
+  if (word === 'super') return { text: 'jsonb', next: i + 1 };
+  if (word === 'varchar' || word === 'nvarchar') {
+    const open = nextSig(tokens, i + 1);
+    const arg = nextSig(tokens, open + 1);
+    const close = nextSig(tokens, arg + 1);
+    if (isPunct(tokens[open], '(') && isWord(tokens[arg], 'max') && isPunct(tokens[close], ')')) return { text: 'varchar(65535)', next: close + 1 };
+    if (word === 'nvarchar') return { text: 'varchar', next: i + 1 };
+  }
+  return undefined;
+}
+
+/** Redshift system relations emulated in rs_compat, qualified so a changed search_path still finds them. */
+const COMPAT_RELATIONS = new Set(['pg_table_def', 'svv_table_info', 'stl_load_errors']);
 
 function topClause(tokens: readonly Token[], select: number): { skip: number[]; limit: string } | undefined {
   let i = nextSig(tokens, select + 1);
   if (isWord(tokens[i], 'distinct', 'all')) i = nextSig(tokens, i + 1);
   const count = nextSig(tokens, i + 1);
   if (!isWord(tokens[i], 'top') || tokens[count]?.kind !== 'number') return undefined;
-  return { skip: [i, count], limit: tokens[count]!.text };
+  const end = nextSig(tokens, count + 1);
+  return { skip: Array.from({ length: end - i }, (_, k) => i + k), limit: tokens[count]!.text };
 }
 
 /**
@@ -50,7 +74,9 @@ export function rewriteExpression(tokens: readonly Token[], from: number, to: nu
           continue;
         }
       }
-      if (!qualified && lower === 'sysdate' && !isPunct(tokens[open], '(')) {
+      if (!qualified && COMPAT_RELATIONS.has(lower) && !isPunct(tokens[open], '(')) {
+        out.text(`rs_compat.${lower}`, token.start);
+      } else if (!qualified && lower === 'sysdate' && !isPunct(tokens[open], '(')) {
         out.text('localtimestamp', token.start);
       } else if (lower === 'approximate' && isWord(tokens[open], 'count')) {
         out.text('', token.start);
@@ -63,6 +89,14 @@ export function rewriteExpression(tokens: readonly Token[], from: number, to: nu
           }
         }
         out.token(token);
+      }
+    } else if (token.kind === 'op' && token.text === '::') {
+      out.token(token);
+      const typeAt = nextSig(tokens, i + 1, to);
+      const cast = castType(tokens, typeAt);
+      if (cast) {
+        out.tokens(tokens, i + 1, typeAt).text(cast.text, tokens[typeAt]!.start);
+        i = cast.next - 1;
       }
     } else if (isPunct(token, '(')) {
       depth += 1;

@@ -30,6 +30,8 @@ export interface TableAttributes {
 
 export interface CreateTableEffect {
   table: RelationName;
+  /** CREATE TABLE IF NOT EXISTS: an existing table keeps its recorded attributes. */
+  ifNotExists: boolean;
   attributes: TableAttributes;
   /** Set for `CREATE TABLE … (LIKE parent)`: Redshift copies the parent's distribution and sort keys. */
   likeParent?: RelationName;

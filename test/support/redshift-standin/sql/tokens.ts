@@ -102,6 +102,11 @@ export function readQualifiedName(tokens: readonly Token[], i: number): Qualifie
   return { name: identName(first!), start: i, end: i + 1 };
 }
 
+/** The name alone, without token positions (what effects and records keep). */
+export function toRelation(name: QualifiedName): { schema?: string; name: string } {
+  return name.schema === undefined ? { name: name.name } : { schema: name.schema, name: name.name };
+}
+
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }

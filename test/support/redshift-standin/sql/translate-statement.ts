@@ -4,6 +4,7 @@ import { translateCreateTable } from './create-table.js';
 import { translateCreateView } from './create-view.js';
 import { isDropOf, translateDrop } from './drop-statement.js';
 import type { RewriteContext } from './rewrite-context.js';
+import { relationReferences } from './relation-references.js';
 import { rewriteExpression } from './rewrite-expression.js';
 import { SqlBuilder } from './sql-builder.js';
 import { SqlError } from './sql-error.js';
@@ -41,6 +42,20 @@ function rendered(result: { sql: SqlBuilder | null; effects: StatementEffects })
   return { kind: 'sql', sql: result.sql?.render() ?? null, effects: result.effects };
 }
 
+const CATALOG_SCHEMAS = new Set(['pg_catalog', 'information_schema', 'rs_compat']);
+
+/**
+ * Catalog queries run on Redshift's leader node, which accepts PostgreSQL 8 syntax (arrays, subscripts);
+ * strict mode must not refuse the introspection SQL sqlkit sends.
+ */
+function readsOnlyCatalogs(tokens: readonly Token[]): boolean {
+  const references = relationReferences(tokens);
+  return (
+    references.length > 0 &&
+    references.every((r) => (r.schema === undefined ? /^(pg_|svv_|stv_|stl_|svl_|sys_)/.test(r.name) : CATALOG_SCHEMAS.has(r.schema)))
+  );
+}
+
 /** DELETE t WHERE … is Redshift shorthand; PostgreSQL needs DELETE FROM. */
 function translateDelete(tokens: readonly Token[], ctx: RewriteContext): TranslatedStatement {
   const del = nextSig(tokens, 0);
@@ -57,7 +72,8 @@ function translateDelete(tokens: readonly Token[], ctx: RewriteContext): Transla
 export function translateStatement(tokens: readonly Token[], ctx: RewriteContext): TranslatedStatement {
   const [first = '', second = '', third = '', fourth = ''] = leadingWords(tokens, 4);
   if (first === 'copy') return { kind: 'copy', copy: parseCopyCommand(tokens) };
-  if (ctx.strict) checkStrict(tokens);
+  const catalogQuery = (first === 'select' || first === 'with') && readsOnlyCatalogs(tokens);
+  if (ctx.strict && !catalogQuery) checkStrict(tokens);
   const at = tokens[nextSig(tokens, 0)]?.start ?? 0;
 
   switch (first) {
