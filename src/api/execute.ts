@@ -28,7 +28,7 @@ export async function executeProject(options: ExecuteOptions): Promise<ExecuteOu
   const project = openProject(options);
   const { files, compiled, redactor } = project;
   const { config } = files;
-  writeCompiledSql(compiled.manifest, files.root, redactor);
+  writeCompiledSql(compiled.manifest, files.root, config.paths.target, redactor);
   writeManifest(compiled.manifest, files.root, config.paths.target, redactor);
   options.onCompiled?.(project);
   const adapter = await createAdapter(config.target, files.root);

@@ -7,11 +7,11 @@ import type { Command, RunSummary } from '../runner/index.js';
 export const RUN_RESULTS_SCHEMA_VERSION = 'sqlkit/run-results/v1';
 
 /** Writes JSON atomically (temp file + rename), so a reader never sees half a file. */
-export function writeJsonFile(file: string, value: unknown, redactor: Redactor): void {
+export function writeJsonFile(file: string, value: unknown, redactor: Redactor, replacer?: (key: string, value: unknown) => unknown, indent = 2): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${redactor.redact(JSON.stringify(value, null, 2))}\n`);
+    writeFileSync(temporary, `${redactor.redact(JSON.stringify(value, replacer, indent || undefined))}\n`);
     renameSync(temporary, file);
   } catch (error) {
     throw new SqlkitError('ARTIFACT_WRITE', `Cannot write ${file}: ${(error as Error).message}`, {
@@ -23,7 +23,8 @@ export function writeJsonFile(file: string, value: unknown, redactor: Redactor):
 
 export function writeManifest(manifest: Manifest, projectRoot: string, targetPath: string, redactor: Redactor): string {
   const file = join(projectRoot, targetPath, 'manifest.json');
-  writeJsonFile(file, { ...manifest, generatedAt: new Date().toISOString() }, redactor);
+  // The SQL itself lives in compiled/ (compiledPath); leaving it out keeps the manifest small for big projects.
+  writeJsonFile(file, { ...manifest, generatedAt: new Date().toISOString() }, redactor, (key, value) => (key === 'compiledSql' ? undefined : value), 0);
   return file;
 }
 

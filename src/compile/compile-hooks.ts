@@ -14,6 +14,10 @@ export interface CompileScope {
   disabledModels: Set<string>;
   /** 'source.table' -> unique id. */
   sources: Map<string, string>;
+  /** Source YAML files that had errors, so a source() they declare is not reported as a plain typo. */
+  unreadableSourceFiles?: readonly string[];
+  /** Validated config() arguments by their JSON: most models repeat a handful of configs. */
+  configCache?: Map<string, Record<string, unknown>>;
 }
 
 export interface RenderCapture {
@@ -54,8 +58,11 @@ export function createCompileHooks(scope: CompileScope, options: HookOptions, ca
       const id = scope.sources.get(key);
       if (!id) {
         const suggestion = didYouMean(key, scope.sources.keys());
+        const unreadable = scope.unreadableSourceFiles ?? [];
         throw new SqlkitError('REF_UNKNOWN_SOURCE', `source('${sourceName}', '${tableName}') is not declared.`, {
-          hint: `${suggestion ? `${suggestion} ` : ''}Declare sources in ${scope.config.paths.sources}/*.yml.`,
+          hint: unreadable.length
+            ? `${unreadable.join(', ')} could not be read (see the error there); it may declare this source: fix it first.`
+            : `${suggestion ? `${suggestion} ` : ''}Declare sources in ${scope.config.paths.sources}/*.yml.`,
         });
       }
       capture.refs.add(id);
@@ -63,6 +70,12 @@ export function createCompileHooks(scope: CompileScope, options: HookOptions, ca
     },
     config(values) {
       if (options.configKind === 'none') return;
+      const key = `${options.configKind}:${JSON.stringify(values)}`;
+      const cached = scope.configCache?.get(key);
+      if (cached) {
+        Object.assign(capture.config, cached);
+        return;
+      }
       const schema = options.configKind === 'model' ? modelConfigSchema : testConfigSchema;
       const parsed = schema.safeParse(values, { reportInput: true });
       if (!parsed.success) {
@@ -75,7 +88,8 @@ export function createCompileHooks(scope: CompileScope, options: HookOptions, ca
           hint: suggestion ?? allowed,
         });
       }
-      Object.assign(capture.config, values);
+      scope.configCache?.set(key, parsed.data);
+      Object.assign(capture.config, parsed.data);
     },
     variable(name, fallback, hasFallback) {
       const vars = scope.config.vars;

@@ -56,6 +56,8 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
     models: new Map(infos.map((info) => [info.name, info.uniqueId])),
     disabledModels: new Set(),
     sources: new Map(sources.nodes.map((node) => [node.name, node.uniqueId])),
+    configCache: new Map(),
+    unreadableSourceFiles: sources.unreadable,
   };
 
   const nodes = new Map<string, ManifestNode>();

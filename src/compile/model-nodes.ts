@@ -72,7 +72,7 @@ export function renderModel(
   const capture: RenderCapture = { refs: new Set(), config: {} };
   const hooks = createCompileHooks(scope, { self: info.uniqueId, selfName: info.name, configKind: 'model', isIncremental: false, file: file.path }, capture);
   const renderedSql = engine.render(template, hooks);
-  const config = mergeConfig(folderConfigFor(scope.config.folderConfig, info.folders), yamlEntry?.entry.config ?? {}, modelConfigSchema.parse(capture.config));
+  const config = mergeConfig(folderConfigFor(scope.config.folderConfig, info.folders), yamlEntry?.entry.config ?? {}, capture.config as PartialModelConfig);
   if (!config.enabled) return undefined;
   if (!stripSqlComments(renderedSql)) {
     throw new SqlkitError('PROJECT_EMPTY_MODEL', `Model '${info.name}' renders to no SQL.`, {

@@ -11,6 +11,8 @@ import type { PendingTests } from './test-specs.js';
 export interface ParsedSources {
   nodes: SourceNode[];
   tests: PendingTests[];
+  /** Source files that could not be read (their errors are reported): a source declared there looks undeclared. */
+  unreadable: string[];
 }
 
 /** Builds a source node per table declared in sources/*.yml. */
@@ -23,12 +25,14 @@ export function parseSourceFiles(
   const nodes: SourceNode[] = [];
   const tests: PendingTests[] = [];
   const seen = new Map<string, string>();
+  const unreadable: string[] = [];
   for (const file of files) {
     let yaml: YamlFile;
     try {
       yaml = parseYamlFile(file.text, file.path);
     } catch (error) {
       errors.push(error as SqlkitError);
+      unreadable.push(file.path);
       continue;
     }
     let value: unknown;
@@ -36,11 +40,13 @@ export function parseSourceFiles(
       value = interpolateDeep(yaml.value, { env, vars: config.vars }, (path) => yaml.locate(path));
     } catch (error) {
       errors.push(error as SqlkitError);
+      unreadable.push(file.path);
       continue;
     }
     const parsed = sourcesFileSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) {
       errors.push(...zodIssuesToErrors(parsed.error.issues, yaml, [], (path) => keysAtPath(sourcesFileSchema, path)));
+      unreadable.push(file.path);
       continue;
     }
     const checksum = sha256(file.text);
@@ -82,7 +88,7 @@ export function parseSourceFiles(
       });
     });
   }
-  return { nodes, tests };
+  return { nodes, tests, unreadable };
 }
 
 function checkColumnTypes(table: SourceTableSpec, yaml: YamlFile, yamlPath: (string | number)[], errors: SqlkitError[]): void {

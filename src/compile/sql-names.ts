@@ -17,7 +17,12 @@ export function stripSqlComments(sql: string): string {
     .trim();
 }
 
-/** Removes trailing semicolons and whitespace; users often end a model with `;`. */
+/**
+ * Removes trailing semicolons and whitespace; users often end a model with `;`. Comments after the last `;`
+ * go too: once the query is wrapped (an ephemeral CTE, a test's count) they would leave a `;` inside it.
+ */
 export function trimStatement(sql: string): string {
-  return sql.replace(/[\s;]+$/, '');
+  const end = sql.lastIndexOf(';');
+  const body = end !== -1 && stripSqlComments(sql.slice(end + 1)) === '' ? sql.slice(0, end) : sql;
+  return body.replace(/[\s;]+$/, '');
 }

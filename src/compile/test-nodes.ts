@@ -1,9 +1,9 @@
 import { testConfigSchema, type TestConfig, type TestConfigInput } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
-import { BUILTIN_TEST_ARGS } from '../data-tests/builtin-tests.js';
+import { BUILTIN_TEST_ARGS, BUILTIN_TEST_MACROS, BUILTIN_TEST_SQL } from '../data-tests/builtin-tests.js';
 import type { ProjectFile } from '../project/index.js';
 import type { TemplateEngine } from '../templating/index.js';
-import { sha256, shortHash } from '../util/checksum.js';
+import { fastHash, sha256, shortHash } from '../util/checksum.js';
 import { didYouMean } from '../util/suggest.js';
 import { createCompileHooks, type CompileScope, type RenderCapture } from './compile-hooks.js';
 import type { ManifestNode, TestNode } from './manifest.js';
@@ -52,7 +52,7 @@ export function buildGenericTests(
         if (!(error instanceof SqlkitError)) throw error;
         // Errors from rendering the test (its macro, or a ref() in an argument, which renders as a one-line template)
         // carry lines of that template, not of the YAML: point at the test entry instead.
-        errors.push(error.withLocation(spec.location));
+        errors.push(error.withLocation(spec.locate()));
       }
     }
   }
@@ -72,17 +72,23 @@ function buildOne(
   if (!config.enabled) return undefined;
   if (!engine.hasMacro(`test_${spec.testName}`)) {
     throw new SqlkitError('REF_UNKNOWN_TEST', `Unknown test '${spec.testName}' in ${group.yaml.file}.`, {
-      location: spec.location,
+      location: spec.locate(),
       hint: `${didYouMean(spec.testName, testMacros) ?? ''} Built-in tests: not_null, unique, accepted_values, relationships; custom ones are macros named test_<name> in macros/.`.trim(),
     });
   }
   for (const required of BUILTIN_TEST_ARGS[spec.testName] ?? []) {
     if (!(required in spec.args)) {
       throw new SqlkitError('CONFIG_INVALID', `Test '${spec.testName}' needs the argument '${required}'.`, {
-        location: spec.location,
+        location: spec.locate(),
         hint: spec.testName === 'relationships' ? "Example: relationships: {to: ref('users'), field: user_id}" : "Example: accepted_values: {values: ['free', 'paid']}",
       });
     }
+  }
+  if (spec.testName === 'accepted_values' && !Array.isArray(spec.args.values)) {
+    throw new SqlkitError('CONFIG_INVALID', `accepted_values needs a list of values, got ${JSON.stringify(spec.args.values)}.`, {
+      location: spec.locate(),
+      hint: 'Example: accepted_values: {values: [free, paid]}',
+    });
   }
   const capture: RenderCapture = { refs: new Set(), config: {} };
   const hooks = createCompileHooks(scope, { configKind: 'none', isIncremental: false, file: group.yaml.file }, capture);
@@ -93,7 +99,11 @@ function buildOne(
     args[key] = typeof value === 'string' && REF_EXPRESSION.test(value) ? engine.renderExpression(value, hooks, group.yaml.file) : value;
   }
   const kwargs = { model, ...(spec.columnName === undefined ? {} : { column_name: spec.columnName }), ...args };
-  const renderedSql = engine.callMacro(`test_${spec.testName}`, [], kwargs, hooks, group.yaml.file);
+  const builtin = BUILTIN_TEST_SQL[spec.testName];
+  const renderedSql =
+    builtin && engine.macroFile(`test_${spec.testName}`) === BUILTIN_TEST_MACROS.path
+      ? builtin(kwargs)
+      : engine.callMacro(`test_${spec.testName}`, [], kwargs, hooks, group.yaml.file);
   const name = uniqueName(spec.customName ?? defaultName(spec, attached), names);
   const compiledDir = group.yaml.file.replace(/\.ya?ml$/, '');
   const node: TestNode = {
@@ -101,8 +111,7 @@ function buildOne(
     resourceType: 'test',
     name,
     path: group.yaml.file,
-    ...(spec.location.line ? { line: spec.location.line } : {}),
-    checksum: sha256(JSON.stringify([spec.testName, spec.columnName, spec.args, spec.config])),
+    checksum: fastHash(JSON.stringify([spec.testName, spec.columnName, spec.args, spec.config])),
     fqn: [scope.config.name, ...group.yaml.file.split('/').slice(1, -1), name],
     dependsOn: [attached.uniqueId, ...[...capture.refs].filter((id) => id !== attached.uniqueId)],
     tags: [...new Set([...config.tags, ...attached.tags])],

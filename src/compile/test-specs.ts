@@ -20,7 +20,8 @@ export interface TestSpec {
   args: Record<string, unknown>;
   config: TestConfigInput;
   columnName?: string;
-  location: SourceLocation;
+  /** Where the entry is; computed on demand, since locating builds a positioned YAML document. */
+  locate: () => SourceLocation;
 }
 
 const RESERVED_ARGS = new Set(['config', 'arguments', 'name', 'test_name', 'description']);
@@ -49,11 +50,11 @@ function normalise(
   columnName: string | undefined,
   errors: SqlkitError[],
 ): TestSpec | undefined {
-  const location = yaml.locate(path);
+  const locate = () => yaml.locate(path);
   const base = columnName === undefined ? {} : { columnName };
-  if (typeof entry === 'string') return { testName: entry, args: {}, config: {}, location, ...base };
+  if (typeof entry === 'string') return { testName: entry, args: {}, config: {}, locate, ...base };
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-    errors.push(invalid(`A test entry must be a test name or a mapping, got ${JSON.stringify(entry)}.`, location));
+    errors.push(invalid(`A test entry must be a test name or a mapping, got ${JSON.stringify(entry)}.`, locate()));
     return undefined;
   }
   const record = entry as Record<string, unknown>;
@@ -67,7 +68,7 @@ function normalise(
   } else {
     const keys = Object.keys(record);
     if (keys.length !== 1) {
-      errors.push(invalid(`A test entry must have exactly one key (the test name), found: ${keys.join(', ')}.`, location));
+      errors.push(invalid(`A test entry must have exactly one key (the test name), found: ${keys.join(', ')}.`, locate()));
       return undefined;
     }
     testName = keys[0]!;
@@ -98,7 +99,7 @@ function normalise(
     ...(typeof body.name === 'string' ? { customName: body.name } : {}),
     args,
     config: parsed.data,
-    location: yaml.locate(path),
+    locate,
     ...base,
   };
 }

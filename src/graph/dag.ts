@@ -4,14 +4,18 @@ import type { GraphNode } from './graph-node.js';
 
 export type Dag = DirectedGraph;
 
-/** Directed graph with an edge from each dependency to its dependent. Dependencies outside `nodes` are ignored. */
+/**
+ * Directed graph with an edge from each dependency to its dependent. Dependencies outside `nodes` are ignored.
+ * Data tests are leaves (nothing depends on a test), so they stay out of the graph: they cannot be on a cycle,
+ * and leaving them out halves the graph of a large project. `ancestors` handles them from their dependsOn.
+ */
 export function buildDag(nodes: Iterable<GraphNode>): Dag {
   const graph = new DirectedGraph({ allowSelfLoops: true });
-  const list = [...nodes];
+  const list = [...nodes].filter((node) => node.resourceType !== 'test');
   for (const node of list) graph.addNode(node.uniqueId);
   for (const node of list) {
-    for (const dep of node.dependsOn) {
-      if (graph.hasNode(dep) && !graph.hasEdge(dep, node.uniqueId)) graph.addDirectedEdge(dep, node.uniqueId);
+    for (const dep of new Set(node.dependsOn)) {
+      if (graph.hasNode(dep)) graph.addDirectedEdge(dep, node.uniqueId);
     }
   }
   return graph;

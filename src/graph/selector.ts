@@ -83,6 +83,18 @@ function parseAtom(text: string): Atom {
   };
 }
 
+/** Ancestors up to `depth`; a data test is outside the graph, so its parents come from its dependsOn. */
+function ancestorsOf(id: string, nodes: ReadonlyMap<string, GraphNode>, graph: Dag, depth: number): Set<string> {
+  if (graph.hasNode(id)) return ancestors(graph, id, depth);
+  const out = new Set<string>();
+  for (const parent of nodes.get(id)?.dependsOn ?? []) {
+    if (!nodes.has(parent)) continue;
+    out.add(parent);
+    if (depth > 1) for (const a of ancestors(graph, parent, depth - 1)) out.add(a);
+  }
+  return out;
+}
+
 function evaluateAtom(atom: Atom, nodes: ReadonlyMap<string, GraphNode>, graph: Dag): Set<string> {
   const matches = [...nodes.values()].filter((node) => matchesMethod(atom, node)).map((n) => n.uniqueId);
   if (matches.length === 0) {
@@ -93,14 +105,16 @@ function evaluateAtom(atom: Atom, nodes: ReadonlyMap<string, GraphNode>, graph: 
   }
   const out = new Set(matches);
   for (const id of matches) {
-    if (atom.parents) for (const a of ancestors(graph, id, atom.parents)) out.add(a);
+    if (atom.parents) for (const a of ancestorsOf(id, nodes, graph, atom.parents)) out.add(a);
     if (atom.children || atom.at) for (const d of descendants(graph, id, atom.at ? Infinity : atom.children)) out.add(d);
   }
   if (atom.at) {
     // every ancestor of the set in one walk: one walk per node is quadratic on long chains
     const stack = [...out];
     while (stack.length) {
-      for (const parent of graph.inNeighbors(stack.pop()!)) {
+      const id = stack.pop()!;
+      const parents = graph.hasNode(id) ? graph.inNeighbors(id) : (nodes.get(id)?.dependsOn ?? []).filter((p) => nodes.has(p));
+      for (const parent of parents) {
         if (!out.has(parent)) {
           out.add(parent);
           stack.push(parent);

@@ -1,7 +1,8 @@
 import nunjucks from 'nunjucks';
 import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
-import { exportedMacros } from './nunjucks-internals.js';
+import { bindMacroGlobals, compileFastMacros } from './fast-template.js';
+import { exportedMacros, globalsOf } from './nunjucks-internals.js';
 import { toTemplateError } from './template-errors.js';
 
 type MacroFn = (...args: unknown[]) => unknown;
@@ -29,22 +30,26 @@ export function loadMacros(
   env: nunjucks.Environment,
   files: readonly ProjectFile[],
   errors: SqlkitError[],
+  options: { nunjucksOnly?: boolean } = {},
 ): Map<string, MacroDefinition> {
   const macros = new Map<string, MacroDefinition>();
   for (const file of files) {
-    let template: nunjucks.Template;
-    try {
-      template = new nunjucks.Template(file.text, env, file.path, true);
-    } catch (error) {
-      errors.push(toTemplateError(error, file.path, file.text, 'parse'));
-      continue;
-    }
-    let exported: Record<string, unknown> = {};
-    try {
-      exported = exportedMacros(template);
-    } catch (error) {
-      errors.push(toTemplateError(error, file.path, file.text, 'render'));
-      continue;
+    let exported: Record<string, unknown> | undefined = options.nunjucksOnly ? undefined : compileFastMacros(file.text);
+    if (exported) bindMacroGlobals(exported, globalsOf(env));
+    else {
+      let template: nunjucks.Template;
+      try {
+        template = new nunjucks.Template(file.text, env, file.path, true);
+      } catch (error) {
+        errors.push(toTemplateError(error, file.path, file.text, 'parse'));
+        continue;
+      }
+      try {
+        exported = exportedMacros(template);
+      } catch (error) {
+        errors.push(toTemplateError(error, file.path, file.text, 'render'));
+        continue;
+      }
     }
     for (const [name, fn] of Object.entries(exported)) {
       if (typeof fn !== 'function') continue;

@@ -2,6 +2,7 @@ import nunjucks from 'nunjucks';
 import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
 import { didYouMean } from '../util/suggest.js';
+import { compileFast } from './fast-template.js';
 import { globalsOf, keywordArgs } from './nunjucks-internals.js';
 import { loadMacros, publicMacroNames, resolveMacro, type MacroDefinition } from './macro-registry.js';
 import type { RenderHooks, TargetInfo } from './render-hooks.js';
@@ -22,6 +23,8 @@ export interface TemplateEngine {
   /** Renders a single expression such as "ref('users')" found in YAML. */
   renderExpression(expression: string, hooks: RenderHooks, file: string): string;
   hasMacro(name: string): boolean;
+  /** The file defining a macro (not its dispatched variants), or undefined. */
+  macroFile(name: string): string | undefined;
   callMacro(name: string, args: unknown[], kwargs: Record<string, unknown>, hooks: RenderHooks, file: string): string;
   macroNames(): string[];
 }
@@ -31,6 +34,8 @@ export interface TemplateEngineOptions {
   target: TargetInfo;
   projectName: string;
   macros: readonly ProjectFile[];
+  /** Always use nunjucks, never the fast interpreter (differential tests compare the two). */
+  nunjucksOnly?: boolean;
   /** sqlkit's own macros (the built-in generic tests); a project macro of the same name replaces one. */
   builtinMacros?: readonly ProjectFile[];
 }
@@ -101,8 +106,8 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
   Object.defineProperty(globalsOf(env), 'this', { get: () => hooks().self(), enumerable: true });
 
   const errors: SqlkitError[] = [];
-  macros = loadMacros(env, options.builtinMacros ?? [], errors);
-  for (const [name, macro] of loadMacros(env, options.macros, errors)) macros.set(name, macro);
+  macros = loadMacros(env, options.builtinMacros ?? [], errors, options);
+  for (const [name, macro] of loadMacros(env, options.macros, errors, options)) macros.set(name, macro);
   for (const name of publicMacroNames(macros)) {
     if (name in globals || name === 'this') {
       errors.push(
@@ -132,6 +137,8 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
   const engine: TemplateEngine = {
     engineName: options.engineName,
     compile(file) {
+      const fast = options.nunjucksOnly ? undefined : compileFast(file.text);
+      if (fast) return { file: file.path, text: file.text, render: () => fast.render(globalsOf(env)) };
       let template: nunjucks.Template;
       try {
         template = new nunjucks.Template(file.text, env, file.path, true);
@@ -170,6 +177,7 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
       });
     },
     hasMacro: (name) => resolveMacro(macros, name, options.engineName) !== undefined,
+    macroFile: (name) => macros.get(name)?.file,
     callMacro(name, args, kwargs, renderHooks, file) {
       const fn = dispatch(name);
       return withHooks(renderHooks, () => {

@@ -1,4 +1,5 @@
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import jsyaml from 'js-yaml';
 import { SqlkitError, type SourceLocation } from '../errors/index.js';
 import { lineAt } from './text.js';
 
@@ -13,31 +14,57 @@ export interface YamlFile {
   locate(path: YamlPath, options?: { key?: boolean }): SourceLocation;
 }
 
+const SYNTAX_HINT = 'Check indentation and quoting near this line; strings containing ": " or "{{" must be quoted.';
+
+/**
+ * Values come from js-yaml (YAML 1.2 core schema), which is an order of magnitude faster than building a full
+ * document; the `yaml` library's document, with node positions, is built only when a location is asked for
+ * (an error) or the file fails to parse, since its messages point closer to the mistake.
+ */
 export function parseYamlFile(text: string, file: string): YamlFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first) {
-    const offset = errorOffset(doc, first);
-    const { line, col } = lineCounter.linePos(offset);
-    throw new SqlkitError('CONFIG_YAML_SYNTAX', `YAML syntax error in ${file}: ${firstLine(first.message)}`, {
-      location: { file, line, column: col, snippet: lineAt(text, line) },
-      hint: 'Check indentation and quoting near this line; strings containing ": " or "{{" must be quoted.',
-    });
+  let value: unknown;
+  try {
+    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: file });
+  } catch (error) {
+    throw syntaxError(text, file, error);
   }
-  const locateOffset = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col, snippet: lineAt(text, line) };
-  };
+  let located: { doc: Document; lineCounter: LineCounter } | undefined;
   return {
     file,
     text,
-    value: doc.toJS({ maxAliasCount: 1000 }) ?? {},
+    value: value ?? {},
     locate(path, options = {}) {
-      const offset = findOffset(doc, path, options.key ?? false);
-      return offset === undefined ? { file } : locateOffset(offset);
+      located ??= documentOf(text);
+      const offset = findOffset(located.doc, path, options.key ?? false);
+      if (offset === undefined) return { file };
+      const { line, col } = located.lineCounter.linePos(offset);
+      return { file, line, column: col, snippet: lineAt(text, line) };
     },
   };
+}
+
+function documentOf(text: string): { doc: Document; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  return { doc: parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true }), lineCounter };
+}
+
+function syntaxError(text: string, file: string, jsyamlError: unknown): SqlkitError {
+  const { doc, lineCounter } = documentOf(text);
+  const first = doc.errors[0];
+  if (first) {
+    const { line, col } = lineCounter.linePos(errorOffset(doc, first));
+    return new SqlkitError('CONFIG_YAML_SYNTAX', `YAML syntax error in ${file}: ${firstLine(first.message)}`, {
+      location: { file, line, column: col, snippet: lineAt(text, line) },
+      hint: SYNTAX_HINT,
+    });
+  }
+  const mark = (jsyamlError as { mark?: { line: number; column: number } }).mark;
+  const reason = (jsyamlError as { reason?: string }).reason ?? String(jsyamlError);
+  const line = mark ? mark.line + 1 : undefined;
+  return new SqlkitError('CONFIG_YAML_SYNTAX', `YAML syntax error in ${file}: ${reason}`, {
+    location: line ? { file, line, column: mark!.column + 1, snippet: lineAt(text, line) } : { file },
+    hint: SYNTAX_HINT,
+  });
 }
 
 /**

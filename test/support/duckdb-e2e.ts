@@ -122,7 +122,12 @@ export const vars = (value: Record<string, unknown>): string[] => ['--vars', JSO
 
 /** The run printed no error, every node succeeded or passed, and the exit code is 0. */
 export function expectOk(run: SqlkitRun): void {
+  expectExit(run, 0);
   expect(run.stderr).toBe('');
   expect(run.results.filter((r) => r.status !== 'success' && r.status !== 'pass')).toEqual([]);
-  expect(run.code).toBe(0);
+}
+
+/** The exit code, with the CLI's output in the failure message so an unexpected code explains itself. */
+export function expectExit(run: SqlkitRun, code: number): void {
+  expect(run.code, `exit code; stdout:\n${run.stdout.slice(-3000)}\nstderr:\n${run.stderr.slice(-3000)}`).toBe(code);
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbTarget } from '../../config/index.js';
+import { SqlkitError } from '../../errors/index.js';
 import { SessionPool } from '../session-pool.js';
 import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult, type Session } from '../types.js';
 
@@ -27,8 +28,19 @@ export class DuckdbDriver implements Driver {
 
   async open(): Promise<void> {
     if (this.instance) return;
-    if (this.databasePath !== ':memory:') mkdirSync(dirname(this.databasePath), { recursive: true });
-    this.instance = await DuckDBInstance.create(this.databasePath, { threads: String(Math.max(1, this.target.threads)) });
+    try {
+      if (this.databasePath !== ':memory:') mkdirSync(dirname(this.databasePath), { recursive: true });
+      this.instance = await DuckDBInstance.create(this.databasePath, { threads: String(Math.max(1, this.target.threads)) });
+    } catch (error) {
+      // A lock held by another process has its own code (duckdb-errors.ts); any other failure here is a path that
+      // cannot be opened, not an SQL error.
+      const message = error instanceof Error ? error.message : String(error);
+      if (/Could not set lock on file/.test(message)) throw error;
+      throw new SqlkitError('ADAPTER_CONNECTION', `Cannot open the DuckDB database ${this.databasePath}: ${message.split('\n')[0]}`, {
+        hint: "Check the target's path in project.yml: its folder must be creatable and writable.",
+        cause: error,
+      });
+    }
     const connection = await this.instance.connect();
     try {
       await connection.run('set preserve_insertion_order = false');

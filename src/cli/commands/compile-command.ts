@@ -12,7 +12,7 @@ export function compileCommand(selectors: string[], flags: GlobalFlags & Selecti
   const exclude = listOf(flags.exclude);
   // Checked before anything is written or printed, so a bad selector fails the same way in text and JSON output.
   const ids = select || exclude ? selectNodes(new Map(Object.entries(compiled.manifest.nodes)), compiled.graph, { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}) }) : undefined;
-  const written = writeCompiledSql(compiled.manifest, files.root, redactor);
+  const written = writeCompiledSql(compiled.manifest, files.root, files.config.paths.target, redactor);
   const manifestPath = writeManifest(compiled.manifest, files.root, files.config.paths.target, redactor);
   const nodes = Object.values(compiled.manifest.nodes);
   const counts: Record<string, number> = {};
