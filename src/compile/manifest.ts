@@ -61,6 +61,8 @@ export interface SourceLoadSpec {
   mapping: 'auto' | 'auto_ignorecase' | 'jsonpaths';
   timeformat?: string;
   maxErrors: number;
+  /** Load only files not loaded before (see adapters/loading/file-stamps.ts). */
+  incremental: boolean;
   local?: SourceLocalLocation;
   s3?: SourceS3Location;
 }

@@ -144,6 +144,7 @@ function loadSpecOf(table: SourceTableSpec, yaml: YamlFile, yamlPath: (string | 
     mapping: table.json,
     ...(table.timeformat ? { timeformat: table.timeformat } : {}),
     maxErrors: table.max_errors,
+    incremental: table.incremental,
     ...(location.local ? { local: { ...location.local } } : {}),
     ...(location.s3
       ? {

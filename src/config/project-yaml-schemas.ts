@@ -37,6 +37,8 @@ export const sourceTableSchema = z.strictObject({
   json: z.enum(['auto', 'auto_ignorecase', 'jsonpaths']).default('auto'),
   timeformat: z.string().optional(),
   max_errors: z.coerce.number().int().min(0).max(100000).default(0),
+  /** Load only files not loaded before (tracked by name, size and modification time); --full-refresh reloads all. */
+  incremental: z.boolean().default(false),
   location: z.strictObject({ local: localLocationSchema.optional(), s3: s3LocationSchema.optional() }).optional(),
   columns: z.array(columnSchema).default([]),
   tests: testList.optional(),

@@ -1,3 +1,4 @@
+import type { FileStamp, SourceLoadRequest, SourceLoadResult } from '../adapters/types.js';
 import { parseColumnType, type SourceNode } from '../compile/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
@@ -6,6 +7,7 @@ import { runStatements } from './execute-sql.js';
 import { temporaryName } from './swap.js';
 
 export const LOAD_ERRORS_TABLE = 'sqlkit_load_errors';
+export const LOADED_FILES_TABLE = 'sqlkit_loaded_files';
 
 /** Loads a source table from its files through the engine's loader, replacing the old table atomically. */
 export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext): Promise<MaterializeResult> {
@@ -22,6 +24,8 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
   }
   const target = node.relation;
   const max = adapter.capabilities.maxIdentifierLength;
+  const existing = ctx.relations.get(target);
+  const incremental = spec.incremental && adapter.capabilities.loadsLocalFiles ? await incrementalState(node, ctx, Boolean(existing)) : undefined;
   const result = await adapter.loadSource(ctx.session, {
     node,
     spec,
@@ -29,7 +33,8 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
     target,
     staging: { schema: target.schema, identifier: temporaryName(target.identifier, 'new', ctx.runId, max) },
     backup: { schema: target.schema, identifier: temporaryName(target.identifier, 'old', ctx.runId, max) },
-    existing: ctx.relations.get(target),
+    existing,
+    ...(incremental ? { incremental } : {}),
     wrapSwap: (swap) => rebuildDependentViews(ctx, target, ctx.relations.get(target), swap),
     loadErrors: { schema: target.schema, identifier: LOAD_ERRORS_TABLE },
     projectRoot: ctx.projectRoot,
@@ -38,10 +43,39 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
   });
   for (const sql of result.statements) ctx.onStatement?.(sql);
   ctx.relations.set({ ...target, type: 'table' });
-  const analyze = adapter.dialect.analyze(target);
+  if (incremental) ctx.relations.set({ ...incremental.loadedFiles, type: 'table' });
+  const analyze = result.mode === 'unchanged' ? undefined : adapter.dialect.analyze(target);
   if (analyze) await runStatements(ctx, node, [analyze], undefined, false);
   const warnings = result.rejected.length
     ? [`${result.rejected.length} bad row(s) skipped (max_errors ${spec.maxErrors}); first: ${result.rejected[0]!.reason} at ${result.rejected[0]!.file}:${result.rejected[0]!.line}; see ${target.schema}.${LOAD_ERRORS_TABLE}`]
     : [];
-  return { rowsAffected: result.rowsLoaded, message: `${result.rowsLoaded} rows loaded${result.rejected.length ? `, ${result.rejected.length} rejected` : ''}`, warnings };
+  return { rowsAffected: result.rowsLoaded, message: loadMessage(result), warnings };
+}
+
+function loadMessage(result: SourceLoadResult): string {
+  const rejected = result.rejected.length ? `, ${result.rejected.length} rejected` : '';
+  const files = result.files === undefined ? 'its location' : `${result.files} file${result.files === 1 ? '' : 's'}`;
+  if (result.mode === 'unchanged') return 'no new files';
+  if (result.mode === 'append') return `${result.rowsLoaded} rows appended from ${files}${rejected}`;
+  return `${result.rowsLoaded} rows loaded from ${files}${result.note && result.note !== 'full load' ? ` (reloaded: ${result.note})` : ''}${rejected}`;
+}
+
+/**
+ * The files an incremental source loaded before, read from its bookkeeping table. A first load, a missing
+ * table (dropped by hand) or --full-refresh means loading everything again.
+ */
+async function incrementalState(node: SourceNode, ctx: MaterializeContext, tableExists: boolean): Promise<NonNullable<SourceLoadRequest['incremental']>> {
+  const loadedFiles = { schema: node.relation.schema, identifier: LOADED_FILES_TABLE };
+  if (ctx.fullRefresh || !tableExists || !ctx.relations.get(loadedFiles)) return { loadedFiles, previous: undefined };
+  const { dialect } = ctx.adapter;
+  const [result] = await runStatements(
+    ctx,
+    node,
+    [`select filename, size, modified_ms from ${dialect.quoteRelation(loadedFiles)} where source_name = ${dialect.stringLiteral(node.name)}`],
+    undefined,
+    false,
+  );
+  const previous = new Map<string, FileStamp>();
+  for (const [file, size, modifiedMs] of result!.rows) previous.set(String(file), { file: String(file), size: Number(size), modifiedMs: Number(modifiedMs) });
+  return { loadedFiles, previous: previous.size ? previous : undefined };
 }

@@ -7,7 +7,8 @@ import { columnPlans } from '../loading/column-plans.js';
 import { convertDocument, copyTextLine, parseJsonDocument, type ColumnPlan } from '../loading/json-row-converter.js';
 import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
 import { createLoadErrorsTable, insertLoadErrors } from '../loading/load-errors-table.js';
-import { jsonErrorLine } from '../loading/locate-lines.js';
+import { splitJsonValues } from '../loading/concatenated-json.js';
+import { createLoadedFilesTable, planLoad, recordLoadedFiles, stampFiles, type LoadPlan } from '../loading/file-stamps.js';
 import { listSourceFiles, projectRelative } from '../loading/source-files.js';
 import type { LoadError, SourceLoadRequest, SourceLoadResult } from '../types.js';
 import type { PostgresDialect } from './postgres-dialect.js';
@@ -19,7 +20,11 @@ import type { PostgresSession } from './postgres-driver.js';
  */
 export async function loadPostgresSource(session: PostgresSession, request: SourceLoadRequest, dialect: PostgresDialect): Promise<SourceLoadResult> {
   const { node, spec, columns, projectRoot } = request;
-  const files = listSourceFiles(projectRoot, spec.local!.path, node);
+  const all = listSourceFiles(projectRoot, spec.local!.path, node);
+  const stamps = request.incremental ? stampFiles(projectRoot, all) : undefined;
+  const plan: LoadPlan = stamps && request.existing ? planLoad(stamps, request.incremental!.previous) : { mode: 'replace', files: all, reason: 'full load' };
+  if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
+  const files = plan.files;
   const plans = columnPlans(request);
   const client = session.client;
   const statements: string[] = [];
@@ -34,10 +39,15 @@ export async function loadPostgresSource(session: PostgresSession, request: Sour
 
   await client.query('begin');
   try {
+    // New files of an incremental source go straight into the table, inside this transaction.
+    const into = plan.mode === 'append' ? request.target : request.staging;
     const create = dialect.createTable(request.staging, columns);
-    const copy = `copy ${dialect.quoteRelation(request.staging)} (${columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ')}) from stdin`;
-    statements.push(create, copy);
-    await client.query(create);
+    const copy = `copy ${dialect.quoteRelation(into)} (${columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ')}) from stdin`;
+    if (plan.mode === 'replace') {
+      statements.push(create);
+      await client.query(create);
+    }
+    statements.push(copy);
     const stream = client.query(copyStreams.from(copy));
     const finished = new Promise<void>((resolve, reject) => {
       stream.on('finish', resolve);
@@ -67,8 +77,13 @@ export async function loadPostgresSource(session: PostgresSession, request: Sour
       await recordErrors(session, request, dialect, errors, statements);
       throw loadFailure(node, errors, errorCount, spec.maxErrors, request.loadErrors);
     }
-    const swap = await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing));
-    for (const sql of swap) {
+    const swap = plan.mode === 'replace' ? await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)) : [];
+    const bookkeeping: string[] = [];
+    if (request.incremental && stamps) {
+      const loaded = files.map((file) => stamps.get(file)!);
+      bookkeeping.push(createLoadedFilesTable(dialect, request.incremental.loadedFiles), ...recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, loaded, plan.mode === 'replace', request.runId, timestamp()));
+    }
+    for (const sql of [...swap, ...bookkeeping]) {
       statements.push(sql);
       await client.query(sql);
     }
@@ -79,7 +94,7 @@ export async function loadPostgresSource(session: PostgresSession, request: Sour
       }
     }
     await client.query('commit');
-    return { rowsLoaded: rows, rejected: errors, statements };
+    return { rowsLoaded: rows, rejected: errors, statements, mode: plan.mode, files: files.length, ...(plan.mode === 'replace' ? { note: plan.reason } : {}) };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;
@@ -94,16 +109,15 @@ interface Document {
 
 async function* documents(file: string, format: 'jsonl' | 'json', relative: string, reject: (e: LoadError) => void): AsyncGenerator<Document> {
   if (format === 'json') {
-    const text = readFileSync(file, 'utf8');
-    if (!text.trim()) return;
-    let value: unknown;
-    try {
-      value = parseJsonDocument(text);
-    } catch (error) {
-      reject({ file: relative, line: jsonErrorLine(text, error), reason: MALFORMED_JSON, rawLine: text.split('\n')[0] ?? '' });
-      return;
+    // Whitespace-separated values, each an object or an array of objects, as COPY ... FORMAT JSON reads a file.
+    for (const span of splitJsonValues(readFileSync(file, 'utf8'))) {
+      if (!span.ok) {
+        reject({ file: relative, line: span.line, reason: MALFORMED_JSON, rawLine: span.text.split('\n')[0] ?? '' });
+        continue;
+      }
+      const value = parseJsonDocument(span.text);
+      for (const item of Array.isArray(value) ? value : [value]) yield { value: item, line: span.line, raw: span.text.length > 2000 ? span.text.slice(0, 2000) : span.text };
     }
-    for (const item of Array.isArray(value) ? value : [value]) yield { value: item, line: 1, raw: text.length > 2000 ? text.slice(0, 2000) : text };
     return;
   }
   const reader = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });

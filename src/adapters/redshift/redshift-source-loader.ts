@@ -46,7 +46,7 @@ export async function loadRedshiftSource(session: Session, request: SourceLoadRe
       await session.execute(sql);
     }
   }
-  return { rowsLoaded: Number(copied ?? results[1]?.rowCount ?? 0), rejected, statements };
+  return { rowsLoaded: Number(copied ?? results[1]?.rowCount ?? 0), rejected, statements, mode: 'replace' };
 }
 
 /** MAXERROR fails the load once the error count reaches it; `max_errors: N` means up to N rows may be skipped. */

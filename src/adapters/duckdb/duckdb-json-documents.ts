@@ -1,0 +1,37 @@
+import type { JsonPath } from '../loading/jsonpaths.js';
+import type { DuckdbDialect } from './duckdb-dialect.js';
+
+const MAX_OBJECT_BYTES = 4 * 1024 * 1024 + 1024;
+
+export interface DocumentsQuery {
+  /** A query with columns sqlkit_file, sqlkit_doc (text) and sqlkit_valid (boolean). */
+  sql: string;
+  /** Tables DuckDB fills with rejected lines (JSON lines only), to read and drop afterwards. */
+  rejects?: { table: string; scan: string };
+}
+
+/**
+ * One row per JSON document, read by DuckDB itself. JSON lines are read as one text column with the CSV reader
+ * (no quoting, a delimiter that cannot occur), typed JSON, so DuckDB rejects malformed lines with file and line.
+ * Whole-file JSON (objects or arrays, one or several per file, as Redshift COPY reads them) uses
+ * read_json_objects, keeping unparseable documents as rows marked invalid.
+ */
+export function documentsQuery(format: 'jsonl' | 'json', fileList: string, names: { rejects: string; scan: string }): DocumentsQuery {
+  if (format === 'jsonl') {
+    return {
+      sql: `select filename as sqlkit_file, doc::varchar as sqlkit_doc, true as sqlkit_valid from read_csv(${fileList}, columns = {'doc': 'JSON'}, delim = '\x01', quote = '', escape = '', header = false, auto_detect = false, filename = true, store_rejects = true, rejects_table = '${names.rejects}', rejects_scan = '${names.scan}', max_line_size = ${MAX_OBJECT_BYTES}) where doc is not null`,
+      rejects: { table: names.rejects, scan: names.scan },
+    };
+  }
+  return {
+    sql: `select filename as sqlkit_file, json::varchar as sqlkit_doc, coalesce(json_valid(json), false) as sqlkit_valid from read_json_objects(${fileList}, format = 'auto', filename = true, ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES})`,
+  };
+}
+
+export function toDuckdbPath(path: JsonPath): string {
+  return `$${path.map((s) => ('key' in s ? `."${s.key.replace(/"/g, '\\"')}"` : `[${s.index}]`)).join('')}`;
+}
+
+export function fileListLiteral(files: readonly string[], dialect: DuckdbDialect): string {
+  return `[${files.map((f) => dialect.stringLiteral(f)).join(', ')}]`;
+}
