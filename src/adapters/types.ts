@@ -94,6 +94,14 @@ export interface LoadError {
   rawLine: string;
 }
 
+/** What identifies a version of a source file: its size and modification time. */
+export interface FileStamp {
+  /** Project-relative path (absolute for files outside the project). */
+  file: string;
+  size: number;
+  modifiedMs: number;
+}
+
 export interface SourceLoadRequest {
   node: SourceNode;
   spec: SourceLoadSpec;
@@ -111,12 +119,20 @@ export interface SourceLoadRequest {
   signal?: AbortSignal;
   /** Adds what the engine needs around the swap statements (e.g. rebuilding views bound to the old table). */
   wrapSwap(swap: string[]): Promise<string[]>;
+  /** Incremental sources: the table recording loaded files, and what an earlier load recorded there. */
+  incremental?: { loadedFiles: RelationName; previous: ReadonlyMap<string, FileStamp> | undefined };
 }
 
 export interface SourceLoadResult {
   rowsLoaded: number;
   rejected: LoadError[];
   statements: string[];
+  /** replace: the table was rebuilt; append: only new files were added; unchanged: there was nothing new. */
+  mode: 'replace' | 'append' | 'unchanged';
+  /** Files read, when the loader knows (COPY from S3 does not say). */
+  files?: number;
+  /** Why an incremental source was rebuilt rather than appended to. */
+  note?: string;
 }
 
 export interface ErrorContext {
