@@ -1,8 +1,15 @@
 -- The fact table: one row per song play (a NextSong event).
 -- song_id and artist_id are set when a song matches on title, artist name and duration; null otherwise.
+-- Incremental: a run adds the plays newer than the newest one already in the table (log days arrive in order);
+-- --full-refresh rebuilds it.
+{{ config(materialized='incremental', unique_key='songplay_id') }}
+
 with plays as (
     select * from {{ ref('stg_events') }}
     where page = '{{ var("play_page") }}'
+    {% if is_incremental() %}
+    and start_time > (select max(start_time) from {{ this }})
+    {% endif %}
 ),
 
 song_matches as (

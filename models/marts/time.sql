@@ -1,4 +1,6 @@
 -- One row per distinct songplay start time, broken into calendar parts.
+{{ config(materialized='incremental', unique_key='start_time') }}
+
 select distinct
     start_time,
     cast(extract(hour from start_time) as integer) as hour,
@@ -8,3 +10,6 @@ select distinct
     cast(extract(year from start_time) as integer) as year,
     cast(extract(dow from start_time) as integer) as weekday
 from {{ ref('songplays') }}
+{% if is_incremental() %}
+where start_time > (select max(start_time) from {{ this }})
+{% endif %}

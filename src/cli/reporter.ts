@@ -40,7 +40,18 @@ export function createReporter(output: Output, redactor: Redactor, version: stri
         const counter = `${String(event.index).padStart(String(event.total).length)}/${event.total}`;
         const label = colour(r.status, STATUS_LABEL[r.status].padEnd(5));
         const name = `${r.kind.padEnd(11)} ${r.name}`;
-        const detail = r.status === 'skipped' ? r.message : r.status === 'error' ? (r.error?.code ?? 'error') : r.rowsAffected !== undefined && r.resourceType !== 'test' ? `${r.rowsAffected.toLocaleString('en-US')} rows` : r.failures ? `${r.failures.toLocaleString('en-US')} failing rows` : '';
+        const detail =
+          r.status === 'skipped'
+            ? r.message
+            : r.status === 'error'
+              ? (r.error?.code ?? 'error')
+              : r.kind === 'load' && r.rowsAffected === 0
+                ? r.message
+                : r.rowsAffected !== undefined && r.resourceType !== 'test'
+                  ? `${r.rowsAffected.toLocaleString('en-US')} rows`
+                  : r.failures
+                    ? `${r.failures.toLocaleString('en-US')} failing rows`
+                    : '';
         output.out(`  ${counter} ${label} ${name.padEnd(52, ' ')} ${detail.padEnd(18)} ${c.dim(`${r.executionTime.toFixed(2)}s`)}`);
         for (const warning of r.warnings ?? []) output.out(`        ${c.yellow('warning')}: ${redactor.redact(warning)}`);
         break;
