@@ -3,10 +3,13 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbTarget } from '../../config/index.js';
 import { SqlkitError } from '../../errors/index.js';
+import { cancelledBeforeStart, cancelWhileRunning } from '../cancellation.js';
 import { SessionPool } from '../session-pool.js';
 import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult, type Session } from '../types.js';
 
 const SAFE_INTEGER_TYPES = new Set(['BIGINT', 'HUGEINT', 'UBIGINT', 'UHUGEINT']);
+/** An interrupt that lands before DuckDB starts the query is lost; it is repeated until the query returns. */
+const INTERRUPT_RETRY_MS = 50;
 
 /**
  * One DuckDB database per run, one connection per thread. DuckDB settings from the target are applied once;
@@ -30,7 +33,9 @@ export class DuckdbDriver implements Driver {
     if (this.instance) return;
     try {
       if (this.databasePath !== ':memory:') mkdirSync(dirname(this.databasePath), { recursive: true });
-      this.instance = await DuckDBInstance.create(this.databasePath, { threads: String(Math.max(1, this.target.threads)) });
+      // DuckDB sizes its own worker pool to the machine's cores; the target's `threads` is how many nodes sqlkit
+      // runs at once, a different thing (set `settings: { threads: N }` to cap DuckDB).
+      this.instance = await DuckDBInstance.create(this.databasePath);
     } catch (error) {
       // A lock held by another process has its own code (duckdb-errors.ts); any other failure here is a path that
       // cannot be opened, not an SQL error.
@@ -80,9 +85,8 @@ class DuckdbSession implements Session {
   constructor(private readonly connection: DuckDBConnection) {}
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
-    const onAbort = () => this.connection.interrupt();
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) throw cancelledBeforeStart();
+    const stopCancelling = cancelWhileRunning(options.signal, () => this.connection.interrupt(), INTERRUPT_RETRY_MS);
     try {
       const reader = await this.connection.runAndReadAll(sql);
       const names = reader.columnNames();
@@ -95,7 +99,7 @@ class DuckdbSession implements Session {
         rowCount: isCount ? Number(rows[0]![0]) : rows.length,
       };
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+      stopCancelling();
     }
   }
 

@@ -1,0 +1,92 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { moveExtraDay, type SparkifyData } from './generate-sparkify-data.js';
+import { assertOk, median, runTimed, type Timed } from './measure.js';
+import { SQLKIT_BIN, sparkifyProject } from './paths.js';
+import { result, round, type BenchResult } from './result.js';
+
+const REPLAY = fileURLToPath(new URL('./replay.js', import.meta.url));
+
+interface Captured {
+  statements: string[];
+}
+
+/** Every statement a build sent, node by node in the order nodes started, from the --debug JSON event log. */
+function captureStatements(log: string): Captured {
+  const byNode = new Map<string, string[]>();
+  const order: string[] = [];
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const event = JSON.parse(line) as { event: string; uniqueId?: string; sql?: string };
+    if (event.event === 'node_started' && event.uniqueId) order.push(event.uniqueId);
+    if (event.event === 'statement' && event.uniqueId && event.sql) byNode.set(event.uniqueId, [...(byNode.get(event.uniqueId) ?? []), event.sql]);
+  }
+  const statements = ['create schema if not exists staging', ...order.flatMap((id) => byNode.get(id) ?? [])];
+  return { statements };
+}
+
+/**
+ * The full Sparkify build on DuckDB against the same SQL replayed through @duckdb/node-api with no sqlkit; with
+ * `probe`, also sqlkit's peak heap and resident memory.
+ */
+export async function benchBuild(data: SparkifyData, reps: number, label: string, probe: boolean): Promise<{ results: BenchResult[]; project: string }> {
+  moveExtraDay(data, false);
+  const project = sparkifyProject(`build-${data.events}`, data.dir);
+  const database = join(project, 'target', 'sparkify.duckdb');
+  const fresh = () => rmSync(join(project, 'target'), { recursive: true, force: true });
+  fresh();
+  const capture = await runTimed(process.execPath, [SQLKIT_BIN, 'build', '--debug', '--log-format', 'json'], { cwd: project });
+  assertOk(capture, 'sqlkit build (capturing statements)');
+  const { statements } = captureStatements(capture.stdout);
+  const statementsFile = join(project, 'statements.json');
+  writeFileSync(statementsFile, JSON.stringify(statements));
+
+  const sqlkit: Timed[] = [];
+  const replay: Timed[] = [];
+  for (let i = 0; i < reps; i++) {
+    fresh();
+    const run = await runTimed(process.execPath, [SQLKIT_BIN, 'build'], { cwd: project, probeHeap: probe });
+    assertOk(run, 'sqlkit build');
+    sqlkit.push(run);
+    fresh();
+    const base = await runTimed(process.execPath, [REPLAY, database, statementsFile], { cwd: project });
+    assertOk(base, 'replay');
+    replay.push(base);
+  }
+  const value = median(sqlkit.map((r) => r.wallMs));
+  const baseline = median(replay.map((r) => r.wallMs));
+  const results = [
+    result(`build ${label} (DuckDB)`, value, 'ms', 'same SQL via @duckdb/node-api', baseline, '<= 1.10x', value / baseline <= 1.1, {
+      events: data.events,
+      songFiles: data.songs,
+      statements: statements.length,
+    }),
+  ];
+  if (probe) {
+    const heap = Math.max(...sqlkit.map((r) => r.peakHeapMb ?? 0));
+    const rss = Math.max(...sqlkit.map((r) => r.peakRssMb ?? 0));
+    results.push(result(`sqlkit peak heap, build ${label}`, heap, 'MiB', 'target 300 MiB', 300, '< 300 MiB', heap < 300, { peakRssMiB: round(rss), peakRssNote: 'resident memory includes DuckDB' }));
+  }
+  return { results, project };
+}
+
+/** After a full build, one new day of logs arrives: the next build against a full rebuild, same run. */
+export async function benchIncremental(data: SparkifyData, project: string, label: string): Promise<BenchResult[]> {
+  moveExtraDay(data, false);
+  rmSync(join(project, 'target'), { recursive: true, force: true });
+  assertOk(await runTimed(process.execPath, [SQLKIT_BIN, 'build'], { cwd: project }), 'sqlkit build (initial)');
+  moveExtraDay(data, true);
+  try {
+    const incremental = await runTimed(process.execPath, [SQLKIT_BIN, 'build', '--log-format', 'json'], { cwd: project });
+    assertOk(incremental, 'sqlkit build (new day)');
+    const full = await runTimed(process.execPath, [SQLKIT_BIN, 'build', '--full-refresh'], { cwd: project });
+    assertOk(full, 'sqlkit build --full-refresh');
+    const appended = /"name":"sparkify.events"[^\n]*"message":"([^"]*)"/.exec(incremental.stdout)?.[1] ?? '';
+    return [
+      result(`incremental build, 1 new day after ${label}`, incremental.wallMs, 'ms', 'full rebuild, same data', full.wallMs, '<= 0.05x', incremental.wallMs / full.wallMs <= 0.05, { eventsLoad: appended }),
+    ];
+  } finally {
+    moveExtraDay(data, false);
+  }
+}
