@@ -1,4 +1,5 @@
 import type { DuckdbTarget } from '../../config/index.js';
+import { plural } from '../../util/text.js';
 import type { Adapter, Capabilities, ErrorContext, Session, SourceLoadRequest } from '../types.js';
 import { DuckdbDialect } from './duckdb-dialect.js';
 import { DuckdbDriver } from './duckdb-driver.js';
@@ -25,6 +26,6 @@ export function createDuckdbAdapter(target: DuckdbTarget, projectRoot: string): 
     driver,
     loadSource: (session: Session, request: SourceLoadRequest) => loadDuckdbSource(session, request, dialect),
     translateError: (error: unknown, context: ErrorContext) => translateDuckdbError(error, context, driver.databasePath),
-    describe: () => `duckdb ${driver.databasePath} (schema ${target.schema}, ${target.threads} threads)`,
+    describe: () => `duckdb ${driver.databasePath} (schema ${target.schema}, ${plural(target.threads, 'thread')})`,
   };
 }

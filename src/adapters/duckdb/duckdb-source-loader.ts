@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { swapStatements } from '../../materializations/swap.js';
+import { shortHash } from '../../util/checksum.js';
 import { splitJsonValues } from '../loading/concatenated-json.js';
 import { createLoadedFilesTable, planLoad, recordLoadedFiles, stampFiles, type LoadPlan } from '../loading/file-stamps.js';
-import { readJsonPaths } from '../loading/jsonpaths.js';
+import { readJsonPaths, type JsonPath } from '../loading/jsonpaths.js';
 import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
 import { createLoadErrorsTable, insertLoadErrors } from '../loading/load-errors-table.js';
 import { locateLines } from '../loading/locate-lines.js';
@@ -30,30 +33,35 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     statements.push(sql);
     return session.execute(sql, { signal: request.signal });
   };
-  const names = { conv: `sqlkit_conv_${runId}`, rejects: `sqlkit_rejects_${runId}`, scan: `sqlkit_rejects_scan_${runId}` };
+  // Temporary tables are per connection, but a name per load keeps two loads apart on any connection.
+  const suffix = `${runId}_${shortHash(node.uniqueId, 6)}`;
+  const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
   const keep = spec.maxErrors + 1;
+  const cleanups: string[] = [];
   try {
-    const docs = documentsQuery(spec.format, fileListLiteral(plan.files, dialect), names);
-    const paths = await columnPaths(request, docs.sql, run);
-    const converted = columns.map((column, i) => convertValue(`v[${i + 1}]`, column.type, column.name, spec.timeformat, dialect));
-    const badChecks = converted.map((c) => `when ${c.bad} then ${c.reason}`).join(' ');
-    const valueList = converted.map((c, i) => `cast(${c.value} as ${dialect.columnType(columns[i]!.type)}) as ${dialect.quoteIdentifier(columns[i]!.name)}`).join(',\n  ');
-    const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
-    await run(`create temp table ${names.conv} as
-select sqlkit_file, sqlkit_bad, case when sqlkit_bad is not null then sqlkit_doc end as sqlkit_raw, ${columnList}
-from (
-  select sqlkit_file, sqlkit_doc,
-  case when not sqlkit_valid then '${MALFORMED_JSON}' when json_type(sqlkit_doc::json) <> 'OBJECT' then 'not a JSON object' ${badChecks} end as sqlkit_bad,
-  ${valueList}
-  from (
-    select sqlkit_file, sqlkit_doc, sqlkit_valid,
-      case when sqlkit_valid then json_extract_string(sqlkit_doc, [${paths.map((p) => dialect.stringLiteral(p)).join(', ')}]) end as v
-    from (${docs.sql})
-  )
-)`);
-
     const errors: LoadError[] = [];
     let errorCount = 0;
+    let docs = documentsQuery(spec.format, fileListLiteral(plan.files, dialect), names);
+    const build = async () => {
+      const extraction = valueExtraction(await columnPaths(request, docs.sql, run), dialect);
+      await run(conversionSql(names.conv, docs.sql, extraction, request, dialect));
+    };
+    try {
+      await build();
+    } catch (error) {
+      // DuckDB cannot skip a malformed document that spans lines (only newline-delimited ones): find the bad
+      // documents in JavaScript, then load the good ones from cleaned copies of the affected files.
+      if (spec.format !== 'json' || !/Malformed JSON/.test(String((error as Error).message))) throw error;
+      const cleaned = cleanJsonFiles(plan.files, projectRoot);
+      if (cleaned.errors.length === 0) throw error;
+      errors.push(...cleaned.errors.slice(0, keep));
+      errorCount += cleaned.errors.length;
+      cleanups.push(cleaned.folder);
+      docs = documentsQuery(spec.format, fileListLiteral(cleaned.files, dialect), names);
+      await build();
+    }
+    const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+
     if (docs.rejects) {
       const rejected = await run(`select s.file_path, r.line, r.csv_line from ${docs.rejects.table} r join ${docs.rejects.scan} s on r.scan_id = s.scan_id and r.file_id = s.file_id order by s.file_path, r.line limit ${keep}`);
       for (const [file, line, raw] of rejected.rows as [string, number, string][]) {
@@ -103,19 +111,86 @@ from (
     for (const table of [names.conv, names.rejects, names.scan]) {
       await session.execute(`drop table if exists ${table}`).catch(() => undefined);
     }
+    for (const folder of cleanups) rmSync(folder, { recursive: true, force: true });
   }
 }
 
-async function columnPaths(request: SourceLoadRequest, docs: string, run: (sql: string) => Promise<{ rows: unknown[][] }>): Promise<string[]> {
+/** Converts every document with Redshift COPY's rules into a temporary table that marks bad rows. */
+function conversionSql(table: string, docs: string, extraction: { sql: string; raw: (i: number) => string }, request: SourceLoadRequest, dialect: DuckdbDialect): string {
+  const { columns, spec } = request;
+  const conversions = columns.map((column, i) => convertValue(`sqlkit_r${i}`, dialect.quoteIdentifier(column.name), column.type, column.name, spec.timeformat, dialect));
+  const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+  const rawList = columns.map((_, i) => `${extraction.raw(i)} as sqlkit_r${i}`).join(', ');
+  const typedList = conversions.map((c, i) => `cast(${c.value} as ${dialect.columnType(columns[i]!.type)}) as ${dialect.quoteIdentifier(columns[i]!.name)}`).join(',\n      ');
+  const badChecks = conversions.map((c) => `when ${c.bad} then ${c.reason}`).join('\n      ');
+  return `create temp table ${table} as
+select sqlkit_file, sqlkit_bad, case when sqlkit_bad is not null then sqlkit_doc end as sqlkit_raw, ${columnList}
+from (
+  select sqlkit_file, sqlkit_doc, ${columnList},
+    case when not sqlkit_valid then '${MALFORMED_JSON}'
+      when left(ltrim(sqlkit_doc), 1) <> '{' then 'not a JSON object'
+      ${badChecks}
+    end as sqlkit_bad
+  from (
+    select sqlkit_file, sqlkit_doc, sqlkit_valid, ${columns.map((_, i) => `sqlkit_r${i}`).join(', ')},
+      ${typedList}
+    from (
+      select sqlkit_file, sqlkit_doc, sqlkit_valid, ${rawList}
+      from (select sqlkit_file, sqlkit_doc, sqlkit_valid, case when sqlkit_valid then ${extraction.sql} end as sqlkit_v from (${docs}))
+    )
+  )
+)`;
+}
+
+/**
+ * The malformed documents of whole-file JSON sources, with file and line, and a list of files to load instead:
+ * unchanged files as they are, affected files as cleaned copies holding only their good documents.
+ */
+function cleanJsonFiles(files: readonly string[], projectRoot: string): { errors: LoadError[]; files: string[]; folder: string } {
+  const folder = mkdtempSync(join(tmpdir(), 'sqlkit-clean-'));
+  const errors: LoadError[] = [];
+  const out: string[] = [];
+  files.forEach((file, i) => {
+    const spans = splitJsonValues(readFileSync(file, 'utf8'));
+    const bad = spans.filter((span) => !span.ok);
+    if (bad.length === 0) {
+      out.push(file);
+      return;
+    }
+    for (const span of bad) errors.push({ file: projectRelative(projectRoot, file), line: span.line, reason: MALFORMED_JSON, rawLine: span.text.split('\n')[0] ?? '' });
+    const copy = join(folder, `${i}.json`);
+    writeFileSync(copy, spans.filter((span) => span.ok).map((span) => span.text).join('\n'));
+    out.push(copy);
+  });
+  return { errors, files: out, folder };
+}
+
+async function columnPaths(request: SourceLoadRequest, docs: string, run: (sql: string) => Promise<{ rows: unknown[][] }>): Promise<JsonPath[]> {
   const { spec, columns, projectRoot } = request;
-  if (spec.mapping === 'jsonpaths') return readJsonPaths(projectRoot, spec.local!.jsonpaths!, columns.length).map(toDuckdbPath);
-  if (spec.mapping === 'auto') return columns.map((c) => toDuckdbPath([{ key: c.name }]));
+  if (spec.mapping === 'jsonpaths') return readJsonPaths(projectRoot, spec.local!.jsonpaths!, columns.length);
+  if (spec.mapping === 'auto') return columns.map((c) => [{ key: c.name }]);
   // 'auto ignorecase': find the keys present in the data, then match them to columns without regard to case.
   const keys = (await run(`select distinct unnest(json_keys(sqlkit_doc)) from (${docs}) where sqlkit_valid and json_type(sqlkit_doc::json) = 'OBJECT'`)).rows.map((r) => String(r[0]));
   return columns.map((c) => {
     const key = keys.find((k) => k === c.name) ?? keys.find((k) => k.toLowerCase() === c.name.toLowerCase()) ?? c.name;
-    return toDuckdbPath([{ key }]);
+    return [{ key }];
   });
+}
+
+/**
+ * How each column's raw text comes out of a document. When every path is a top-level key, json_transform into a
+ * struct of VARCHARs parses each document once, several times faster than json_extract_string with a list of
+ * paths (5.4 s vs 0.5 s for 1M Sparkify events); both give the same text for every JSON value. Nested paths
+ * use json_extract_string. DuckDB struct fields are case-insensitive, so keys equal but for case fall back too.
+ */
+function valueExtraction(paths: JsonPath[], dialect: DuckdbDialect): { sql: string; raw: (i: number) => string } {
+  const keys = paths.map((path) => (path.length === 1 && 'key' in path[0]! ? path[0].key : undefined));
+  const distinct = new Set(keys.map((k) => k?.toLowerCase()));
+  if (keys.every((k) => k !== undefined) && distinct.size === keys.length) {
+    const struct = JSON.stringify(Object.fromEntries(keys.map((k) => [k!, 'VARCHAR'])));
+    return { sql: `json_transform(sqlkit_doc, ${dialect.stringLiteral(struct)})`, raw: (i) => `struct_extract(sqlkit_v, ${dialect.stringLiteral(keys[i]!)})` };
+  }
+  return { sql: `json_extract_string(sqlkit_doc, [${paths.map((p) => dialect.stringLiteral(toDuckdbPath(p))).join(', ')}])`, raw: (i) => `sqlkit_v[${i + 1}]` };
 }
 
 /**

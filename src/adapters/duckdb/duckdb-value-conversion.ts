@@ -8,26 +8,36 @@ import type { DuckdbDialect } from './duckdb-dialect.js';
  * adapters/loading/json-row-converter.ts; both are checked against the same fixtures.
  */
 export interface Conversion {
+  /** SQL computing the typed value from the raw text `raw`. */
   value: string;
+  /** SQL, in terms of `raw` and the already-computed typed value `typed`, true when the row is bad. */
   bad: string;
+  /** SQL producing the recorded reason. */
   reason: string;
 }
 
-export function convertValue(v: string, type: ColumnType, column: string, timeformat: string | undefined, dialect: DuckdbDialect): Conversion {
-  const lit = (s: string) => dialect.stringLiteral(s);
-  const shown = `left(${v}, 60)`;
-  const reason = (what: string) => `${lit(`column ${column}: ${what} '`)} || ${shown} || ''''`;
+/**
+ * Two steps so each value is converted once: `value` runs in an inner query, `bad` compares its result (`typed`)
+ * with the raw text in the outer one. A non-empty value that converts to NULL is bad. Integers must be integer
+ * literals: DuckDB casts '1.5' or '1e3' to an integer, Redshift rejects them.
+ */
+export function convertValue(raw: string, typed: string, type: ColumnType, column: string, timeformat: string | undefined, dialect: DuckdbDialect): Conversion {
+  const lit = (text: string) => dialect.stringLiteral(text);
+  const reason = (what: string) => `${lit(`column ${column}: ${what} '`)} || left(${raw}, 60) || ''''`;
   if (isTextType(type)) {
     return type.length
-      ? { value: v, bad: `strlen(${v}) > ${type.length}`, reason: `${lit(`column ${column}: value of `)} || strlen(${v}) || ${lit(` bytes exceeds ${type.base}(${type.length})`)}` }
-      : { value: v, bad: 'false', reason: "''" };
+      ? { value: raw, bad: `strlen(${raw}) > ${type.length}`, reason: `${lit(`column ${column}: value of `)} || strlen(${raw}) || ${lit(` bytes exceeds ${type.base}(${type.length})`)}` }
+      : { value: raw, bad: 'false', reason: "''" };
   }
-  const t = `nullif(trim(${v}), '')`;
+  // DuckDB's casts ignore surrounding whitespace; an empty string is NULL (Redshift COPY's rule for non-text
+  // columns), anything else that does not convert, whitespace-only included, is bad.
+  const t = raw;
+  const present = `${raw} <> ''`;
   const sqlType = dialect.columnType(type);
   if (isIntegerType(type)) {
     return {
       value: `try_cast(${t} as ${sqlType})`,
-      bad: `${t} is not null and (not regexp_full_match(${t}, '[-+]?[0-9]+') or try_cast(${t} as ${sqlType}) is null)`,
+      bad: `${present} and (${typed} is null or contains(${raw}, '.') or contains(${raw}, 'e') or contains(${raw}, 'E') or contains(${raw}, 'x') or contains(${raw}, 'X'))`,
       reason: reason(`invalid ${type.base}`),
     };
   }
@@ -35,19 +45,17 @@ export function convertValue(v: string, type: ColumnType, column: string, timefo
     const scale = type.scale ?? 0;
     // Redshift truncates digits beyond the declared scale; casting would round.
     const value = `try_cast(trunc(try_cast(${t} as decimal(38, ${Math.min(37, scale + 6)})) * ${10 ** scale}) / ${10 ** scale} as ${sqlType})`;
-    return { value, bad: `${t} is not null and ${value} is null`, reason: reason(`invalid ${sqlType}`) };
+    return { value, bad: `${present} and ${typed} is null`, reason: reason(`invalid ${sqlType}`) };
   }
   if (type.base === 'timestamp' || type.base === 'timestamptz') {
-    const numeric = `regexp_full_match(${t}, '[-+]?[0-9]+(\\.[0-9]*)?')`;
+    const numeric = `regexp_full_match(trim(${t}), '[-+]?[0-9]+(\\.[0-9]*)?')`;
     const value =
       timeformat === 'epochmillisecs'
         ? `case when ${numeric} then epoch_ms(cast(cast(${t} as double) as bigint)) end`
         : timeformat === 'epochsecs'
           ? `case when ${numeric} then make_timestamp(cast(cast(${t} as double) * 1000000 as bigint)) end`
           : `try_cast(${t} as timestamp)`;
-    return { value, bad: `${t} is not null and ${value} is null`, reason: reason(`invalid timestamp${timeformat ? ` (${timeformat})` : ''}`) };
+    return { value, bad: `${present} and ${typed} is null`, reason: reason(`invalid timestamp${timeformat ? ` (${timeformat})` : ''}`) };
   }
-  const value = `try_cast(${t} as ${sqlType})`;
-  return { value, bad: `${t} is not null and ${value} is null`, reason: reason(`invalid ${type.base}`) };
+  return { value: `try_cast(${t} as ${sqlType})`, bad: `${present} and ${typed} is null`, reason: reason(`invalid ${type.base}`) };
 }
-

@@ -3,7 +3,10 @@
  * lines, or arrays of objects), as Redshift's COPY ... FORMAT JSON reads them, and reports the ones that do not
  * parse with the line they start on. Used only to locate errors the engine found, so it favours clarity over speed.
  */
+import { jsonErrorLine } from './locate-lines.js';
+
 export interface JsonValueSpan {
+  /** Where the value starts, or for a value that does not parse, the line of the error. */
   line: number;
   text: string;
   ok: boolean;
@@ -43,13 +46,13 @@ export function splitJsonValues(content: string): JsonValueSpan[] {
       } else if (depth === 0 && /\s/.test(d)) break;
     }
     const text = content.slice(start, i);
-    let ok = true;
     try {
       JSON.parse(text);
-    } catch {
-      ok = false;
+      spans.push({ line: startLine, text, ok: true });
+    } catch (error) {
+      // Point at the line where parsing failed inside the value, not where the value starts.
+      spans.push({ line: startLine + jsonErrorLine(text, error) - 1, text, ok: false });
     }
-    spans.push({ line: startLine, text, ok });
   }
   return spans;
 }

@@ -74,8 +74,9 @@ function convertValue(text: string | null, column: ColumnPlan, timeformat: strin
     const bytes = Buffer.byteLength(text);
     return type.length && bytes > type.length ? { error: `column ${name}: value of ${bytes} bytes exceeds ${type.base}(${type.length})` } : text;
   }
+  // An empty string is NULL for non-text columns (Redshift COPY); whitespace-only does not convert.
+  if (text === '') return null;
   const t = text.trim();
-  if (t === '') return null;
   if (isIntegerType(type)) {
     if (!/^[-+]?[0-9]+$/.test(t)) return { error: `column ${name}: invalid ${type.base} ${shown}` };
     const value = BigInt(t);
