@@ -220,12 +220,12 @@ describe('the json format (one document per file)', () => {
           - { name: year, type: integer }
 `;
 
-  it('loads objects and arrays of objects; a broken file fails at its line and keeps the old table', async () => {
+  it('loads one or several documents per file; a broken file fails at its line and keeps the old table', async () => {
     const dir = writeProject({
       'project.yml': duckdbProjectYml(),
       'sources/raw.yml': yml,
       'data/songs/a.json': '{"song_id": "S1", "year": 2001}\n',
-      'data/songs/b.json': '[\n  {"song_id": "S2", "year": 2002},\n  {"song_id": "S3", "year": 2003}\n]\n',
+      'data/songs/b.json': '{\n  "song_id": "S2", "year": 2002\n}\n{"song_id": "S3",\n "year": 2003}',
     });
     const first = await run(dir);
     expect(first.result.code).toBe(0);
@@ -236,6 +236,19 @@ describe('the json format (one document per file)', () => {
     expect(second.result.code).toBe(1);
     expect(second.byName['raw.songs']!.error).toMatchObject({ code: 'LOAD_MALFORMED_JSON', file: 'data/songs/c.json', line: 4 });
     expect((await rows<{ song_id: string }>(dir, 'select song_id from raw.songs order by 1')).map((r) => r.song_id)).toEqual(['S1', 'S2', 'S3']);
+  });
+
+  it('a root-level array is one bad document, as with COPY ... JSON \'auto\' (it needs a jsonpaths file)', async () => {
+    const dir = writeProject({
+      'project.yml': duckdbProjectYml(),
+      'sources/raw.yml': yml,
+      'data/songs/a.json': '{"song_id": "S1", "year": 2001}\n',
+      'data/songs/b.json': '[\n  {"song_id": "S2", "year": 2002}\n]\n',
+    });
+    const run1 = await run(dir);
+    expect(run1.result.code).toBe(1);
+    expect(run1.byName['raw.songs']!.error).toMatchObject({ code: 'LOAD_BAD_VALUE', file: 'data/songs/b.json', line: 1 });
+    expect(run1.byName['raw.songs']!.error!.message).toContain('root-level array needs a jsonpaths file');
   });
 });
 

@@ -13,8 +13,8 @@ export interface DocumentsQuery {
 /**
  * One row per JSON document, read by DuckDB itself. JSON lines are read as one text column with the CSV reader
  * (no quoting, a delimiter that cannot occur), typed JSON, so DuckDB rejects malformed lines with file and line.
- * Whole-file JSON (objects or arrays, one or several per file, as Redshift COPY reads them) uses
- * read_json_objects, keeping unparseable documents as rows marked invalid.
+ * Whole-file JSON (whitespace-separated documents, one or several per file, as Redshift COPY reads them) uses
+ * read_json_objects; a malformed document makes DuckDB fail, and the loader then locates it in JavaScript.
  */
 export function documentsQuery(format: 'jsonl' | 'json', fileList: string, names: { rejects: string; scan: string }): DocumentsQuery {
   if (format === 'jsonl') {
@@ -24,7 +24,8 @@ export function documentsQuery(format: 'jsonl' | 'json', fileList: string, names
     };
   }
   return {
-    sql: `select filename as sqlkit_file, json::varchar as sqlkit_doc, coalesce(json_valid(json), false) as sqlkit_valid from read_json_objects(${fileList}, format = 'auto', filename = true, ignore_errors = true, maximum_object_size = ${MAX_OBJECT_BYTES})`,
+    // 'unstructured': values separated by whitespace, spanning lines or not; a root array stays one document.
+    sql: `select filename as sqlkit_file, json::varchar as sqlkit_doc, coalesce(json_valid(json), false) as sqlkit_valid from read_json_objects(${fileList}, format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})`,
   };
 }
 

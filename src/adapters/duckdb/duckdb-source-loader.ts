@@ -42,6 +42,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     const errors: LoadError[] = [];
     let errorCount = 0;
     let docs = documentsQuery(spec.format, fileListLiteral(plan.files, dialect), names);
+    let originals = new Map<string, string>();
     const build = async () => {
       const extraction = valueExtraction(await columnPaths(request, docs.sql, run), dialect);
       await run(conversionSql(names.conv, docs.sql, extraction, request, dialect));
@@ -57,6 +58,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
       errors.push(...cleaned.errors.slice(0, keep));
       errorCount += cleaned.errors.length;
       cleanups.push(cleaned.folder);
+      originals = cleaned.originals;
       docs = documentsQuery(spec.format, fileListLiteral(cleaned.files, dialect), names);
       await build();
     }
@@ -71,7 +73,8 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     }
     const bad = await run(`select sqlkit_file, sqlkit_bad, sqlkit_raw from ${names.conv} where sqlkit_bad is not null order by sqlkit_file limit ${keep}`);
     errorCount += Number((await run(`select count(*) from ${names.conv} where sqlkit_bad is not null`)).rows[0]![0]);
-    errors.push(...(await locateBadRows(bad.rows as [string, string, string | null][], spec.format, projectRoot)));
+    const badRows = (bad.rows as [string, string, string | null][]).map(([file, reason, raw]) => [originals.get(file) ?? file, reason, raw] as [string, string, string | null]);
+    errors.push(...(await locateBadRows(badRows, spec.format, projectRoot)));
     errors.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 
     const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
@@ -128,7 +131,7 @@ select sqlkit_file, sqlkit_bad, case when sqlkit_bad is not null then sqlkit_doc
 from (
   select sqlkit_file, sqlkit_doc, ${columnList},
     case when not sqlkit_valid then '${MALFORMED_JSON}'
-      when left(ltrim(sqlkit_doc), 1) <> '{' then 'not a JSON object'
+      when left(ltrim(sqlkit_doc), 1) not in (${spec.mapping === 'jsonpaths' ? "'{', '['" : "'{'"}) then ${spec.mapping === 'jsonpaths' ? "'not a JSON object or array'" : "'not a JSON object (a root-level array needs a jsonpaths file)'"}
       ${badChecks}
     end as sqlkit_bad
   from (
@@ -146,10 +149,11 @@ from (
  * The malformed documents of whole-file JSON sources, with file and line, and a list of files to load instead:
  * unchanged files as they are, affected files as cleaned copies holding only their good documents.
  */
-function cleanJsonFiles(files: readonly string[], projectRoot: string): { errors: LoadError[]; files: string[]; folder: string } {
+function cleanJsonFiles(files: readonly string[], projectRoot: string): { errors: LoadError[]; files: string[]; folder: string; originals: Map<string, string> } {
   const folder = mkdtempSync(join(tmpdir(), 'sqlkit-clean-'));
   const errors: LoadError[] = [];
   const out: string[] = [];
+  const originals = new Map<string, string>();
   files.forEach((file, i) => {
     const spans = splitJsonValues(readFileSync(file, 'utf8'));
     const bad = spans.filter((span) => !span.ok);
@@ -160,9 +164,10 @@ function cleanJsonFiles(files: readonly string[], projectRoot: string): { errors
     for (const span of bad) errors.push({ file: projectRelative(projectRoot, file), line: span.line, reason: MALFORMED_JSON, rawLine: span.text.split('\n')[0] ?? '' });
     const copy = join(folder, `${i}.json`);
     writeFileSync(copy, spans.filter((span) => span.ok).map((span) => span.text).join('\n'));
+    originals.set(copy, file);
     out.push(copy);
   });
-  return { errors, files: out, folder };
+  return { errors, files: out, folder, originals };
 }
 
 async function columnPaths(request: SourceLoadRequest, docs: string, run: (sql: string) => Promise<{ rows: unknown[][] }>): Promise<JsonPath[]> {

@@ -30,8 +30,12 @@ export function parseJsonDocument(text: string): unknown {
   return parse(text);
 }
 
-export function convertDocument(doc: unknown, columns: readonly ColumnPlan[], timeformat: string | undefined): ConvertedRow {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || isLosslessNumber(doc)) return { error: 'not a JSON object' };
+/** With a JSONPaths file (`byJsonPaths`) a root-level array is a document too ($[0] ...); with 'auto' only objects are. */
+export function convertDocument(doc: unknown, columns: readonly ColumnPlan[], timeformat: string | undefined, byJsonPaths: boolean): ConvertedRow {
+  const byPath = byJsonPaths;
+  if (!doc || typeof doc !== 'object' || isLosslessNumber(doc) || (Array.isArray(doc) && !byPath)) {
+    return { error: byPath ? 'not a JSON object or array' : 'not a JSON object (a root-level array needs a jsonpaths file)' };
+  }
   const values: (string | null)[] = [];
   for (const column of columns) {
     const raw = column.path === 'ignorecase' ? lookupIgnoringCase(doc as Record<string, unknown>, column.name) : follow(doc, column.path);

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { parse } from 'lossless-json';
 
 /**
  * Finds the line numbers of given raw lines in a file by streaming it. Used only when rows were rejected, to
@@ -27,9 +28,19 @@ export async function locateLines(file: string, rawLines: readonly string[]): Pr
   return found;
 }
 
-/** 1-based line of a character offset in a JSON parse error ("... at position 12"). */
+/**
+ * 1-based line where `text` stops being valid JSON. V8's messages give no position for some errors
+ * ("Unexpected token 'b', ... is not valid JSON"), so the position comes from lossless-json's parser when needed.
+ */
 export function jsonErrorLine(text: string, error: unknown): number {
-  const position = /position (\d+)/.exec(error instanceof Error ? error.message : String(error))?.[1];
+  let position = /position (\d+)/.exec(error instanceof Error ? error.message : String(error))?.[1];
+  if (position === undefined) {
+    try {
+      parse(text);
+    } catch (again) {
+      position = /position (\d+)/.exec(again instanceof Error ? again.message : String(again))?.[1];
+    }
+  }
   if (position === undefined) return 1;
   return text.slice(0, Number(position)).split('\n').length;
 }

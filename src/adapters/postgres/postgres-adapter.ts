@@ -1,4 +1,5 @@
 import type { PostgresTarget } from '../../config/index.js';
+import { plural } from '../../util/text.js';
 import type { Adapter, Capabilities, ErrorContext, Session, SourceLoadRequest } from '../types.js';
 import { PostgresDialect } from './postgres-dialect.js';
 import { PostgresDriver, type PostgresSession } from './postgres-driver.js';
@@ -28,6 +29,6 @@ export function createPostgresAdapter(target: PostgresTarget): Adapter {
     driver,
     loadSource: (session: Session, request: SourceLoadRequest) => loadPostgresSource(session as PostgresSession, request, dialect),
     translateError: (error: unknown, context: ErrorContext) => translatePostgresError(error, context, where),
-    describe: () => `postgres ${target.user}@${where} (schema ${target.schema}, ${target.threads} threads)`,
+    describe: () => `postgres ${target.user}@${where} (schema ${target.schema}, ${plural(target.threads, 'thread')})`,
   };
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { PostgresTarget } from '../../config/index.js';
+import { cancelledBeforeStart, cancelWhileRunning } from '../cancellation.js';
 import { SessionPool } from '../session-pool.js';
 import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult, type Session } from '../types.js';
 
@@ -10,6 +11,10 @@ const NUMERIC = 1700;
 const DATE = 1082;
 const TIMESTAMP = 1114;
 const TIMESTAMPTZ = 1184;
+
+/** pg_cancel_backend reaching a backend between two statements is ignored, so it is repeated until the statement ends. */
+const CANCEL_RETRY_MS = 250;
+const CLIENT_CHECK_MS = 1000;
 
 /** Keep dates and timestamps as PostgreSQL's text, integers as numbers when exact, numerics as text. */
 const TYPE_PARSERS = {
@@ -80,7 +85,12 @@ export class PostgresDriver implements Driver {
   }
 
   private async connect(): Promise<PostgresSession> {
-    return new PostgresSession(await this.newClient(), this);
+    const client = await this.newClient();
+    // A backend whose client died (sqlkit killed, network gone) otherwise runs its query to the end, holding the
+    // locks of a half-done swap until then; with this check (PostgreSQL 14+) it notices within a second and rolls
+    // back. Older servers reject the setting, which changes nothing else.
+    await client.query(`set client_connection_check_interval = '${CLIENT_CHECK_MS}ms'`).catch(() => undefined);
+    return new PostgresSession(client, this);
   }
 }
 
@@ -96,9 +106,8 @@ export class PostgresSession implements Session {
   }
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-    const onAbort = () => void this.cancel();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) throw cancelledBeforeStart();
+    const stopCancelling = cancelWhileRunning(options.signal, () => this.cancel(), CANCEL_RETRY_MS);
     this.busy = true;
     try {
       const result = await this.client.query({ text: sql, rowMode: 'array' });
@@ -110,7 +119,7 @@ export class PostgresSession implements Session {
       };
     } finally {
       this.busy = false;
-      options.signal?.removeEventListener('abort', onAbort);
+      stopCancelling();
     }
   }
 

@@ -60,7 +60,7 @@ export async function loadPostgresSource(session: PostgresSession, request: Sour
       if (errorCount > spec.maxErrors || request.signal?.aborted) break;
       const relative = projectRelative(projectRoot, file);
       for await (const doc of documents(file, spec.format, relative, reject)) {
-        const converted = convertDocument(doc.value, plans, spec.timeformat);
+        const converted = convertDocument(doc.value, plans, spec.timeformat, spec.mapping === 'jsonpaths');
         if ('error' in converted) reject({ file: relative, line: doc.line, ...(converted.column ? { column: converted.column } : {}), reason: converted.error, rawLine: doc.raw });
         else {
           await write(copyTextLine(converted.values));
@@ -109,14 +109,13 @@ interface Document {
 
 async function* documents(file: string, format: 'jsonl' | 'json', relative: string, reject: (e: LoadError) => void): AsyncGenerator<Document> {
   if (format === 'json') {
-    // Whitespace-separated values, each an object or an array of objects, as COPY ... FORMAT JSON reads a file.
+    // Whitespace-separated documents, spanning lines or not, as COPY ... FORMAT JSON reads a file.
     for (const span of splitJsonValues(readFileSync(file, 'utf8'))) {
       if (!span.ok) {
         reject({ file: relative, line: span.line, reason: MALFORMED_JSON, rawLine: span.text.split('\n')[0] ?? '' });
         continue;
       }
-      const value = parseJsonDocument(span.text);
-      for (const item of Array.isArray(value) ? value : [value]) yield { value: item, line: span.line, raw: span.text.length > 2000 ? span.text.slice(0, 2000) : span.text };
+      yield { value: parseJsonDocument(span.text), line: span.line, raw: span.text.length > 2000 ? span.text.slice(0, 2000) : span.text };
     }
     return;
   }

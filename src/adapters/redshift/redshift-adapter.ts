@@ -1,4 +1,5 @@
 import type { RedshiftTarget } from '../../config/index.js';
+import { plural } from '../../util/text.js';
 import type { Adapter, Capabilities, ErrorContext, Session, SourceLoadRequest } from '../types.js';
 import { RedshiftDataApiDriver } from './redshift-data-api-driver.js';
 import { RedshiftDialect } from './redshift-dialect.js';
@@ -28,6 +29,6 @@ export function createRedshiftAdapter(target: RedshiftTarget): Adapter {
     driver,
     loadSource: (session: Session, request: SourceLoadRequest) => loadRedshiftSource(session, request, dialect, target),
     translateError: (error: unknown, context: ErrorContext) => translateRedshiftError(error, context, where),
-    describe: () => `redshift ${where} database ${target.database} in ${target.region} via the Data API${target.endpoint ? ` at ${target.endpoint}` : ''} (schema ${target.schema}, ${target.threads} threads)`,
+    describe: () => `redshift ${where} database ${target.database} in ${target.region} via the Data API${target.endpoint ? ` at ${target.endpoint}` : ''} (schema ${target.schema}, ${plural(target.threads, 'thread')})`,
   };
 }

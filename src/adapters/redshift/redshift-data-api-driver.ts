@@ -9,10 +9,13 @@ import {
   type Field,
 } from '@aws-sdk/client-redshift-data';
 import type { RedshiftTarget } from '../../config/index.js';
+import { cancelledBeforeStart } from '../cancellation.js';
 import { SessionPool } from '../session-pool.js';
 import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult, type Session } from '../types.js';
 
 const BATCH_LIMIT = 40;
+/** How long a cancelled statement is watched until Redshift reports it ended. */
+const CANCEL_WAIT_MS = 30_000;
 const RETRYABLE = new Set(['ThrottlingException', 'ActiveStatementsExceededException', 'ActiveSessionsExceededException', 'InternalServerException']);
 
 /** A statement the Data API reported FAILED or ABORTED; `index` is the failing statement within a batch. */
@@ -100,12 +103,10 @@ export class RedshiftDataApiDriver implements Driver {
           throw new RedshiftStatementError(described.Error ?? `statement ${status.toLowerCase()}`, status, id, described.RedshiftPid);
         }
         if (options.signal?.aborted) {
-          await this.cancel(id);
-          throw new RedshiftStatementError('statement cancelled', 'ABORTED', id);
+          return await this.cancelAndWait(id, () => new RedshiftStatementError('statement cancelled', 'ABORTED', id));
         }
         if (Date.now() > deadline) {
-          await this.cancel(id);
-          throw new RedshiftStatementError(`statement exceeded statement_timeout (${this.target.statement_timeout}s) and was cancelled`, 'TIMEOUT', id);
+          return await this.cancelAndWait(id, () => new RedshiftStatementError(`statement exceeded statement_timeout (${this.target.statement_timeout}s) and was cancelled`, 'TIMEOUT', id));
         }
         const age = Date.now() - started;
         await sleep(Math.min(this.target.poll_max_ms, Math.max(this.target.poll_initial_ms, age * 0.04)), options.signal);
@@ -132,6 +133,24 @@ export class RedshiftDataApiDriver implements Driver {
     await this.client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
   }
 
+  /**
+   * Cancels a statement and waits until Redshift reports it ended, asking again while it still runs: a lost or
+   * throttled CancelStatement must not leave it running after sqlkit exits. A batch that finished before the cancel
+   * took effect has committed, so it is returned as finished rather than reported as cancelled.
+   */
+  private async cancelAndWait(id: string, cancelled: () => RedshiftStatementError): Promise<DescribeStatementCommandOutput> {
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      await this.cancel(id);
+      const described = await this.withRetry(() => this.client.send(new DescribeStatementCommand({ Id: id }))).catch(() => undefined);
+      const status = described?.Status;
+      if (status === 'FINISHED') return described!;
+      if (status === 'FAILED') throw new RedshiftStatementError(described!.Error ?? 'statement failed', 'FAILED', id, described!.RedshiftPid);
+      if (status === 'ABORTED' || Date.now() > deadline) throw cancelled();
+      await sleep(Math.min(1000, 50 * 2 ** attempt));
+    }
+  }
+
   /** Retries throttling and capacity errors with jittered exponential backoff, beyond the SDK's own retries. */
   private async withRetry<T>(call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -150,6 +169,7 @@ class RedshiftDataSession implements Session {
   constructor(private readonly driver: RedshiftDataApiDriver) {}
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    if (options.signal?.aborted) throw cancelledBeforeStart();
     const id = await this.driver.submit([sql]);
     const described = await this.driver.wait(id, options);
     if (described.HasResultSet) return this.driver.results(id);
@@ -159,6 +179,7 @@ class RedshiftDataSession implements Session {
   async executeAtomic(statements: readonly string[], options: ExecuteOptions = {}): Promise<QueryResult[]> {
     if (statements.length === 1) return [await this.execute(statements[0]!, options)];
     if (statements.length > BATCH_LIMIT) throw new Error(`an atomic group of ${statements.length} statements exceeds the Data API batch limit of ${BATCH_LIMIT}`);
+    if (options.signal?.aborted) throw cancelledBeforeStart();
     const id = await this.driver.submit(statements);
     let described: DescribeStatementCommandOutput;
     try {
