@@ -191,7 +191,7 @@ describe('max_errors', () => {
     expect(await ids(dir)).toEqual([1, 5, 6]);
     expect(await loadErrors(dir, first.runId)).toEqual([
       { filename: 'data/events/a.jsonl', line_number: 2, column_name: 'score', reason: "column score: invalid bigint 'abc'", raw_line: line(2, 'b', 'abc') },
-      { filename: 'data/events/a.jsonl', line_number: 3, column_name: null, reason: 'not a JSON object', raw_line: '[1,2]' },
+      { filename: 'data/events/a.jsonl', line_number: 3, column_name: null, reason: 'not a JSON object (a root-level array needs a jsonpaths file)', raw_line: '[1,2]' },
       { filename: 'data/events/a.jsonl', line_number: 4, column_name: null, reason: 'malformed JSON', raw_line: '{"id": 4, "kind": "d"' },
     ]);
 
