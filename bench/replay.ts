@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * The baseline of the build-overhead measure: the SQL a sqlkit build sent, replayed in the same order through
@@ -8,6 +9,7 @@ import { readFileSync } from 'node:fs';
  */
 const [database, statementsFile] = process.argv.slice(2);
 const statements = JSON.parse(readFileSync(statementsFile!, 'utf8')) as string[];
+mkdirSync(dirname(database!), { recursive: true });
 const instance = await DuckDBInstance.create(database!);
 const connection = await instance.connect();
 await connection.run('set preserve_insertion_order = false');
