@@ -3,7 +3,7 @@ import type { QueryResult } from '../adapters/types.js';
 import { isModel, isSource, isTest, quoteRelation, type ManifestNode } from '../compile/index.js';
 import { SqlkitError } from '../errors/index.js';
 import { didYouMean } from '../util/suggest.js';
-import { openProject, type ProjectOptions } from './open-project.js';
+import { atTarget, openProject, type ProjectOptions } from './open-project.js';
 
 export interface QueryOptions extends ProjectOptions {
   /** A model, source (source.table), test or analysis name. */
@@ -25,11 +25,11 @@ export async function queryNode(options: QueryOptions): Promise<{ node: Manifest
     (isModel(node) && node.config.materialized !== 'ephemeral') || isSource(node)
       ? `select * from ${quoteRelation(node.relation)}`
       : 'compiledSql' in node
-        ? node.compiledSql
+        ? compiled.standaloneSql(node.uniqueId)
         : '';
   const adapter = await createAdapter(files.config.target, files.root);
   await adapter.driver.open().catch((error) => {
-    throw adapter.translateError(error, {});
+    throw atTarget(adapter.translateError(error, {}), files);
   });
   const session = await adapter.driver.acquire();
   try {

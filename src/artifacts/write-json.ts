@@ -24,7 +24,15 @@ export function writeJsonFile(file: string, value: unknown, redactor: Redactor, 
 export function writeManifest(manifest: Manifest, projectRoot: string, targetPath: string, redactor: Redactor): string {
   const file = join(projectRoot, targetPath, 'manifest.json');
   // The SQL itself lives in compiled/ (compiledPath); leaving it out keeps the manifest small for big projects.
-  writeJsonFile(file, { ...manifest, generatedAt: new Date().toISOString() }, redactor, (key, value) => (key === 'compiledSql' ? undefined : value), 0);
+  // Copies without it, rather than a JSON.stringify replacer, keep stringify on V8's fast path.
+  const nodes: Record<string, unknown> = {};
+  for (const [id, node] of Object.entries(manifest.nodes)) {
+    if ('compiledSql' in node) {
+      const { compiledSql: _sql, ...rest } = node;
+      nodes[id] = rest;
+    } else nodes[id] = node;
+  }
+  writeJsonFile(file, { ...manifest, nodes, generatedAt: new Date().toISOString() }, redactor, undefined, 0);
   return file;
 }
 

@@ -1,7 +1,7 @@
 import type { FolderConfig } from '../config/index.js';
 import { SqlkitAggregateError, SqlkitError } from '../errors/index.js';
 import { BUILTIN_TEST_MACROS, rewriteTestBlocks } from '../data-tests/builtin-tests.js';
-import { buildDag, findCycles, type Dag } from '../graph/index.js';
+import { buildDag, findCycles, generations, type Dag } from '../graph/index.js';
 import type { ProjectFiles } from '../project/index.js';
 import { createTemplateEngine, type TemplateEngine } from '../templating/index.js';
 import { sha256 } from '../util/checksum.js';
@@ -27,6 +27,8 @@ export interface CompiledProject {
   manifest: Manifest;
   graph: Dag;
   renderer: NodeRenderer;
+  /** A node's SQL runnable on its own (an ephemeral model with the ephemeral models it uses inlined). */
+  standaloneSql(uniqueId: string): string;
 }
 
 /**
@@ -119,10 +121,12 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes, templates));
   if (errors.length) throw new SqlkitAggregateError(sortErrors(errors));
 
-  const resolve = createSqlResolver(nodes, placeholders, renderedSql);
+  const resolver = createSqlResolver(nodes, placeholders, renderedSql, generations(graph).flat());
+  const resolve = resolver.resolve;
   for (const [id, sql] of renderedSql) {
     const node = nodes.get(id)!;
-    if ('compiledSql' in node) node.compiledSql = resolve(sql);
+    // An ephemeral model's compiled SQL is its own body, as it is inlined; `sqlkit show` adds what it needs.
+    if ('compiledSql' in node) node.compiledSql = resolver.ephemeralBody(id) ?? resolve(sql);
   }
   const manifest: Manifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
@@ -131,7 +135,8 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
     nodes: Object.fromEntries(nodes),
   };
   const renderer = createNodeRenderer({ engine, scope, templates, nodes, resolve });
-  return { manifest, graph, renderer };
+  const standaloneSql = (id: string) => resolve(renderedSql.get(id) ?? '');
+  return { manifest, graph, renderer, standaloneSql };
 }
 
 function tryRender<T>(errors: SqlkitError[], fn: () => T): T | undefined {

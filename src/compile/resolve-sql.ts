@@ -7,30 +7,51 @@ export const EPHEMERAL_PREFIX = '__sqlkit_cte__';
 
 /**
  * Replaces relation placeholders with quoted relation names, and inlines ephemeral models as CTEs at the top of
- * the query (merged into the query's own WITH when it has one). Ephemeral models referencing other ephemeral
- * models contribute their CTEs first, so every CTE is defined before use.
+ * the query (merged into the query's own WITH when it has one), every ephemeral model it reaches, each once,
+ * dependencies first.
+ *
+ * Each ephemeral body is resolved once; what a query needs is found by an iterative walk and ordered by the
+ * graph's topological order, so long chains of ephemeral models neither overflow the stack nor cost quadratic time.
  */
-export function createSqlResolver(nodes: Map<string, ManifestNode>, placeholders: PlaceholderTable, renderedSql: Map<string, string>) {
-  const resolveBody = (sql: string, ctes: Map<string, string>, visiting: Set<string>): string =>
-    placeholders.resolve(sql, (id) => {
-      const node = nodes.get(id);
-      if (isModel(node) && node.config.materialized === 'ephemeral') {
-        if (!ctes.has(id) && !visiting.has(id)) {
-          visiting.add(id);
-          const body = resolveBody(trimStatement(renderedSql.get(id) ?? ''), ctes, visiting);
-          visiting.delete(id);
-          ctes.set(id, `${quoteIdentifier(EPHEMERAL_PREFIX + node.name)} as (\n${body}\n)`);
-        }
-        return quoteIdentifier(EPHEMERAL_PREFIX + node.name);
-      }
-      if (node && 'relation' in node) return quoteRelation(node.relation);
-      return id;
-    });
-
-  return (sql: string): string => {
-    const ctes = new Map<string, string>();
-    const body = trimStatement(resolveBody(sql, ctes, new Set()));
-    return ctes.size === 0 ? body : injectCtes(body, [...ctes.values()]);
+export function createSqlResolver(nodes: Map<string, ManifestNode>, placeholders: PlaceholderTable, renderedSql: Map<string, string>, order: readonly string[]) {
+  const isEphemeral = (id: string) => {
+    const node = nodes.get(id);
+    return isModel(node) && node.config.materialized === 'ephemeral';
+  };
+  const cteName = (id: string) => quoteIdentifier(EPHEMERAL_PREFIX + nodes.get(id)!.name);
+  const relationFor = (id: string) => {
+    if (isEphemeral(id)) return cteName(id);
+    const node = nodes.get(id);
+    return node && 'relation' in node ? quoteRelation(node.relation) : id;
+  };
+  const position = new Map(order.map((id, i) => [id, i]));
+  const ephemerals = new Map<string, { body: string; uses: string[] }>();
+  for (const id of order) {
+    if (!isEphemeral(id)) continue;
+    const sql = trimStatement(renderedSql.get(id) ?? '');
+    ephemerals.set(id, { body: trimStatement(placeholders.resolve(sql, relationFor)), uses: placeholders.referencedIn(sql).filter(isEphemeral) });
+  }
+  const needsOf = (sql: string): string[] => {
+    const stack = placeholders.referencedIn(sql).filter(isEphemeral);
+    const reached = new Set<string>();
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (reached.has(id)) continue;
+      reached.add(id);
+      stack.push(...(ephemerals.get(id)?.uses ?? []));
+    }
+    return [...reached].sort((a, b) => position.get(a)! - position.get(b)!);
+  };
+  const withCtes = (sql: string): string => {
+    const body = trimStatement(placeholders.resolve(sql, relationFor));
+    const needs = needsOf(sql);
+    return needs.length === 0 ? body : injectCtes(body, needs.map((id) => `${cteName(id)} as (\n${ephemerals.get(id)!.body}\n)`));
+  };
+  return {
+    /** A node's SQL ready to run: relations resolved, ephemeral models it reaches inlined. */
+    resolve: withCtes,
+    /** An ephemeral model's own body, as inlined into the models that use it. */
+    ephemeralBody: (id: string) => ephemerals.get(id)?.body,
   };
 }
 

@@ -85,6 +85,14 @@ describe('the Sparkify warehouse on DuckDB', () => {
     expect(parsed.rows.reduce((sum, [, plays]) => sum + Number(plays), 0)).toBe(expected.songplays);
   });
 
+  it('shows an ephemeral model by running it with what it inlines', async () => {
+    const shown = await runCli(['show', 'stg_events', '--limit', '3', '--log-format', 'json'], { cwd: dir });
+    expect(shown.code, shown.stderr).toBe(0);
+    const parsed = JSON.parse(shown.stdout.trim()) as { columns: { name: string }[]; rows: unknown[][] };
+    expect(parsed.rows).toHaveLength(3);
+    expect(parsed.columns.map((c) => c.name)).toContain('start_time');
+  });
+
   it('builds a model dropped into models/ after the model it refs', async () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'models', 'marts', 'plays_per_user.sql'), "{{ config(materialized='table') }}\nselect user_id, count(*) as plays from {{ ref('songplays') }} group by user_id\n");
