@@ -1,6 +1,7 @@
 import type { ColumnSpec } from '../config/index.js';
 import { SqlkitError, type SourceLocation } from '../errors/index.js';
 import type { YamlFile } from '../util/yaml-file.js';
+import type { z } from 'zod';
 import { TEST_CONFIG_KEYS, testConfigSchema, type TestConfigInput, zodIssuesToErrors } from '../config/index.js';
 
 /** Tests declared in a YAML entry for one model or source table, not yet turned into nodes. */
@@ -89,16 +90,16 @@ function normalise(
   }
   if (body.config && typeof body.config === 'object') Object.assign(configInput, body.config);
   if (body.arguments && typeof body.arguments === 'object') Object.assign(args, body.arguments);
-  const parsed = testConfigSchema.safeParse(configInput, { reportInput: true });
-  if (!parsed.success) {
-    errors.push(...zodIssuesToErrors(parsed.error.issues, yaml, bodyPath));
+  const config = parseTestConfig(configInput);
+  if (!config.success) {
+    errors.push(...zodIssuesToErrors(config.error.issues, yaml, bodyPath));
     return undefined;
   }
   return {
     testName,
     ...(typeof body.name === 'string' ? { customName: body.name } : {}),
     args,
-    config: parsed.data,
+    config: config.data,
     locate,
     ...base,
   };
@@ -109,4 +110,16 @@ function invalid(message: string, location: SourceLocation): SqlkitError {
     location,
     hint: "Examples: '- not_null', '- accepted_values: {values: [free, paid]}', '- relationships: {to: ref('users'), field: user_id}'.",
   });
+}
+
+const validConfigs = new Map<string, TestConfigInput>();
+
+/** Test configs repeat (most tests have none): validate each distinct one once. */
+function parseTestConfig(input: Record<string, unknown>): { success: true; data: TestConfigInput } | { success: false; error: { issues: z.core.$ZodIssue[] } } {
+  const key = JSON.stringify(input);
+  const cached = validConfigs.get(key);
+  if (cached) return { success: true, data: cached };
+  const parsed = testConfigSchema.safeParse(input, { reportInput: true });
+  if (parsed.success) validConfigs.set(key, parsed.data);
+  return parsed;
 }
