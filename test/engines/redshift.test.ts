@@ -24,7 +24,7 @@ describe.runIf(testEngines().includes('redshift'))('Redshift through the Data AP
   beforeAll(async () => {
     s3Root = mkdtempSync(join(tmpdir(), 'sqlkit-s3-'));
     cpSync(join(DATA_DIR, 'log_data'), join(s3Root, 'bucket', 'logs'), { recursive: true });
-    standin = await startRedshiftStandin({ postgres, s3Root, clusters: [{ identifier: CLUSTER, database: 'dev' }], pageSize: 2 });
+    standin = await startRedshiftStandin({ postgres, s3Root, clusters: [{ identifier: CLUSTER, database: 'dev' }], workgroups: [{ name: 'serverless', database: 'analytics' }], pageSize: 2 });
   });
   afterAll(async () => {
     await standin.stop();
@@ -53,6 +53,26 @@ ${extraTarget}`,
     });
   const query = (sql: string) => queryPostgres(standin.pgConnectionFor(CLUSTER, 'dev'), sql);
   const schemaOf = (dir: string) => /schema: (s_\w+)/.exec(readFileSync(join(dir, 'project.yml'), 'utf8'))![1]!;
+
+  it('runs on a Redshift Serverless workgroup, and on a cluster with a Secrets Manager secret', async () => {
+    const models = { a: "{{ config(materialized='table') }}\nselect 1 as id union all select 2", b: "select id * 2 as twice from {{ ref('a') }}" };
+    const serverless = writeProject({
+      'project.yml': `name: rs\ntargets:\n  dev:\n    type: redshift\n    workgroup_name: serverless\n    database: analytics\n    region: us-east-1\n    endpoint: ${standin.endpoint}\n    poll_initial_ms: 5\n`,
+      ...Object.fromEntries(Object.entries(models).map(([name, sql]) => [`models/${name}.sql`, sql])),
+    });
+    const run = await runCli(['run'], { cwd: serverless, env: CREDENTIALS });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await queryPostgres(standin.pgConnectionFor('serverless', 'analytics'), 'select twice from public.b order by twice')).toEqual([{ twice: 2 }, { twice: 4 }]);
+    const calls = standin.statements.filter((s) => s.target.kind === 'workgroup');
+    expect(calls.length).toBeGreaterThan(0);
+
+    const secret = writeProject({
+      'project.yml': `name: rs\ntargets:\n  dev:\n    type: redshift\n    cluster_identifier: ${CLUSTER}\n    database: dev\n    secret_arn: arn:aws:secretsmanager:us-east-1:123456789012:secret:sqlkit-AbCdEf\n    schema: with_secret\n    region: us-east-1\n    endpoint: ${standin.endpoint}\n    poll_initial_ms: 5\n`,
+      ...Object.fromEntries(Object.entries(models).map(([name, sql]) => [`models/${name}.sql`, sql])),
+    });
+    expect((await runCli(['run'], { cwd: secret, env: CREDENTIALS })).code).toBe(0);
+    expect(await query('select count(*)::int as n from with_secret.a')).toEqual([{ n: 2 }]);
+  });
 
   it('retries throttled calls and finishes the run', async () => {
     const dir = project({ a: "{{ config(materialized='table') }}\nselect 1 as id", b: "{{ config(materialized='table') }}\nselect id + 1 as id from {{ ref('a') }}" });
@@ -210,7 +230,8 @@ cluster:
     expect(again.stdout).toMatch(/Ready: sparkify-test/);
 
     const status = await runCli(['cluster', 'status', '--log-format', 'json'], { cwd: dir, env });
-    expect(JSON.parse(status.stdout.trim())).toMatchObject({ action: 'status', state: { identifier: 'sparkify-test', status: 'available', nodes: 2, iamRoles: ['arn:aws:iam::123456789012:role/sparkify-s3-read'] } });
+    // IAM role ARNs are credentials to sqlkit: redacted like passwords (src/errors/redact.ts)
+    expect(JSON.parse(status.stdout.trim())).toMatchObject({ event: 'cluster', action: 'status', state: { identifier: 'sparkify-test', status: 'available', nodes: 2, iamRoles: ['*****'] } });
 
     const refused = await runCli(['cluster', 'down'], { cwd: dir, env });
     expect(refused.code).toBe(2);
