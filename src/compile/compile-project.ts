@@ -77,7 +77,8 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
       }
       nodes.set(info.uniqueId, rendered.node);
       renderedSql.set(info.uniqueId, rendered.renderedSql);
-      templates.set(info.uniqueId, rendered.template);
+      // Only incremental models render again (with is_incremental() true); other templates can be let go.
+      if (rendered.node.config.materialized === 'incremental') templates.set(info.uniqueId, rendered.template);
       if (yamlEntry) {
         const { entry, yaml, yamlPath } = yamlEntry;
         pendingTests.push({ attachedTo: info.uniqueId, yaml, basePath: yamlPath, table: entry.tests ?? entry.data_tests ?? [], tableKey: entry.data_tests ? 'data_tests' : 'tests', columns: entry.columns });
@@ -116,9 +117,10 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
     renderedSql.set(node.uniqueId, test.renderedSql);
   }
 
-  checkDisabledRefs(nodes, scope, templates, errors);
+  const texts = new Map(infos.map((info) => [info.uniqueId, info.file.text]));
+  checkDisabledRefs(nodes, scope, texts, errors);
   const graph = buildDag(nodes.values());
-  for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes, templates));
+  for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes, texts));
   if (errors.length) throw new SqlkitAggregateError(sortErrors(errors));
 
   const resolver = createSqlResolver(nodes, placeholders, renderedSql, generations(graph).flat());
@@ -205,14 +207,14 @@ function checkFolderConfig(tree: FolderConfig, modelsPath: string, folders: Set<
   }
 }
 
-function checkDisabledRefs(nodes: Map<string, ManifestNode>, scope: CompileScope, templates: Map<string, RenderedModel['template']>, errors: SqlkitError[]): void {
+function checkDisabledRefs(nodes: Map<string, ManifestNode>, scope: CompileScope, texts: Map<string, string>, errors: SqlkitError[]): void {
   for (const node of nodes.values()) {
     for (const dep of node.dependsOn) {
       if (nodes.has(dep)) continue;
       const name = dep.split('.').pop()!;
       // A model missing for another reason (it failed to compile) has its own error already.
       if (!scope.disabledModels.has(name)) continue;
-      const text = templates.get(node.uniqueId)?.text ?? '';
+      const text = texts.get(node.uniqueId) ?? '';
       const line = refLine(text, name);
       errors.push(
         new SqlkitError('REF_DISABLED_MODEL', `${node.name} refs '${name}', which is disabled.`, {
@@ -230,12 +232,12 @@ function refLine(text: string, name: string): number | undefined {
   return index === -1 ? undefined : text.slice(0, index).split('\n').length;
 }
 
-function cycleError(cycle: string[], nodes: Map<string, ManifestNode>, templates: Map<string, RenderedModel['template']>): SqlkitError {
+function cycleError(cycle: string[], nodes: Map<string, ManifestNode>, texts: Map<string, string>): SqlkitError {
   const names = cycle.map((id) => nodes.get(id)?.name ?? id);
   // Edges run from a dependency to its dependent, so each node on the cycle refs the node before it.
   const where = (i: number) => {
     const id = cycle[i]!;
-    const text = templates.get(id)?.text ?? '';
+    const text = texts.get(id) ?? '';
     const line = refLine(text, names[(i + cycle.length - 1) % cycle.length]!);
     return { file: nodes.get(id)?.path ?? id, ...(line ? { line, snippet: lineAt(text, line) } : {}) };
   };
