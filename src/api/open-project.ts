@@ -1,6 +1,5 @@
-import { SECRET_TARGET_FIELDS } from '../config/index.js';
 import { compileProject, type CompiledProject } from '../compile/index.js';
-import { createRedactor, type Redactor } from '../errors/index.js';
+import { createRedactor, secretsInConfig, SqlkitError, type ErrorCode, type Redactor } from '../errors/index.js';
 import { readProject, type ProjectFiles } from '../project/index.js';
 
 export interface ProjectOptions {
@@ -12,6 +11,8 @@ export interface ProjectOptions {
   vars?: Record<string, unknown>;
   /** Environment for env_var() (default: process.env). */
   env?: Record<string, string | undefined>;
+  /** Redactor to add the project's secrets to (default: a new one over `env`). */
+  redactor?: Redactor;
 }
 
 export interface OpenedProject {
@@ -23,15 +24,32 @@ export interface OpenedProject {
 /** Reads and compiles a project. Pure apart from reading the project's files; throws every problem found at once. */
 export function openProject(options: ProjectOptions = {}): OpenedProject {
   const env = options.env ?? process.env;
-  const redactor = createRedactor(env);
+  const redactor = options.redactor ?? createRedactor(env);
   const files = readProject({
     projectDir: options.projectDir ?? process.cwd(),
     env,
     ...(options.target ? { targetName: options.target } : {}),
     ...(options.vars ? { cliVars: options.vars } : {}),
   });
-  const target = files.config.target as Record<string, unknown>;
-  for (const field of SECRET_TARGET_FIELDS) if (typeof target[field] === 'string') redactor.add(target[field] as string);
+  addConfigSecrets(redactor, files, env);
   const compiled = compileProject(files, { env });
+  // Sources may name their own credentials (location.s3.iam_role), and model config may hold some too.
+  for (const node of Object.values(compiled.manifest.nodes)) {
+    for (const secret of secretsInConfig({ load: 'load' in node ? node.load : undefined, config: 'config' in node ? node.config : undefined }, env)) redactor.add(secret);
+  }
   return { files, compiled, redactor };
+}
+
+/** Credentials in project.yml (target password, iam_role, the cluster's master password variable, secret vars). */
+export function addConfigSecrets(redactor: Redactor, files: ProjectFiles, env: Record<string, string | undefined>): void {
+  const { target, cluster, vars } = files.config;
+  for (const secret of secretsInConfig({ target, cluster, vars }, env)) redactor.add(secret);
+}
+
+const TARGET_ERRORS: ReadonlySet<ErrorCode> = new Set(['ADAPTER_CONNECTION', 'ADAPTER_AUTH', 'ADAPTER_LOCKED']);
+
+/** A connection problem belongs to the target: point at its entry in project.yml when the engine gave no place. */
+export function atTarget<E>(error: E, files: ProjectFiles): E {
+  if (!(error instanceof SqlkitError) || error.location || !TARGET_ERRORS.has(error.code)) return error;
+  return error.withLocation(files.config.yaml.locate(['targets', files.config.targetName], { key: true })) as E;
 }

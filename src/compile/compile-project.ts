@@ -3,14 +3,14 @@ import { SqlkitAggregateError, SqlkitError } from '../errors/index.js';
 import { BUILTIN_TEST_MACROS, rewriteTestBlocks } from '../data-tests/builtin-tests.js';
 import { buildDag, findCycles, generations, type Dag } from '../graph/index.js';
 import type { ProjectFiles } from '../project/index.js';
-import { createTemplateEngine, type TemplateEngine } from '../templating/index.js';
+import { createTemplateEngine, type CompiledTemplate, type TemplateEngine, type TemplateEngineOptions } from '../templating/index.js';
 import { sha256 } from '../util/checksum.js';
 import { didYouMean } from '../util/suggest.js';
 import { lineAt } from '../util/text.js';
 import type { YamlFile } from '../util/yaml-file.js';
 import { createCompileHooks, type CompileScope, type RenderCapture } from './compile-hooks.js';
 import { MANIFEST_SCHEMA_VERSION, type AnalysisNode, type Manifest, type ManifestNode, type ModelNode } from './manifest.js';
-import { indexModelFiles, renderModel, type RenderedModel } from './model-nodes.js';
+import { buildModelNode, indexModelFiles, renderModelTemplate } from './model-nodes.js';
 import { parseModelYamlFiles } from './model-yaml.js';
 import { createNodeRenderer, type NodeRenderer } from './node-renderer.js';
 import { PlaceholderTable } from './placeholders.js';
@@ -38,13 +38,14 @@ export interface CompiledProject {
 export function compileProject(files: ProjectFiles, options: CompileOptions): CompiledProject {
   const { config } = files;
   const errors: SqlkitError[] = [];
-  const { engine, errors: macroErrors } = createTemplateEngine({
+  const engineOptions: TemplateEngineOptions = {
     engineName: config.target.type,
     target: { name: config.targetName, type: config.target.type, schema: config.target.schema, threads: config.target.threads },
     projectName: config.name,
     builtinMacros: [BUILTIN_TEST_MACROS],
     macros: files.macros.map((file) => ({ path: file.path, text: rewriteTestBlocks(file.text) })),
-  });
+  };
+  const { engine, errors: macroErrors } = createTemplateEngine(engineOptions);
   errors.push(...macroErrors);
 
   const sources = parseSourceFiles(files.sourceYamls, config, options.env, errors);
@@ -64,21 +65,22 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
 
   const nodes = new Map<string, ManifestNode>();
   const renderedSql = new Map<string, string>();
-  const templates = new Map<string, RenderedModel['template']>();
+  const templates = new Map<string, CompiledTemplate>();
   for (const node of sources.nodes) nodes.set(node.uniqueId, node);
   const pendingTests: PendingTests[] = [...sources.tests];
   for (const info of infos) {
     const yamlEntry = modelYaml.models.get(info.name);
     try {
-      const rendered = renderModel(info, engine, scope, yamlEntry);
-      if (!rendered) {
+      const render = renderModelTemplate(info, engine, scope);
+      const node = buildModelNode(info, render, scope, yamlEntry);
+      if (!node) {
         scope.disabledModels.add(info.name);
         continue;
       }
-      nodes.set(info.uniqueId, rendered.node);
-      renderedSql.set(info.uniqueId, rendered.renderedSql);
-      // Only incremental models render again (with is_incremental() true); other templates can be let go.
-      if (rendered.node.config.materialized === 'incremental') templates.set(info.uniqueId, rendered.template);
+      nodes.set(info.uniqueId, node);
+      renderedSql.set(info.uniqueId, render.renderedSql);
+      // Only incremental models render again (with is_incremental() true), when they run.
+      if (node.config.materialized === 'incremental') templates.set(info.uniqueId, engine.compile(info.file));
       if (yamlEntry) {
         const { entry, yaml, yamlPath } = yamlEntry;
         pendingTests.push({ attachedTo: info.uniqueId, yaml, basePath: yamlPath, table: entry.tests ?? entry.data_tests ?? [], tableKey: entry.data_tests ? 'data_tests' : 'tests', columns: entry.columns });

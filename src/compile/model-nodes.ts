@@ -18,12 +18,6 @@ export interface ModelFileInfo {
   folders: string[];
 }
 
-export interface RenderedModel {
-  node: ModelNode;
-  template: CompiledTemplate;
-  /** Rendered SQL with relation placeholders still in it. */
-  renderedSql: string;
-}
 
 /** Names every model file, reporting duplicates and invalid names, before anything renders. */
 export function indexModelFiles(files: readonly ProjectFile[], projectName: string, modelsPath: string, errors: SqlkitError[]): ModelFileInfo[] {
@@ -60,35 +54,41 @@ export function indexModelFiles(files: readonly ProjectFile[], projectName: stri
   return infos;
 }
 
-/** Renders one model with is_incremental() false: discovers its refs and config. Returns undefined when disabled. */
-export function renderModel(
-  info: ModelFileInfo,
-  engine: TemplateEngine,
-  scope: CompileScope,
-  yamlEntry: ModelYamlEntry | undefined,
-): RenderedModel | undefined {
-  const { file } = info;
-  const template = engine.compile(file);
+/** What rendering a model's template with is_incremental() false yields: its SQL, refs and in-file config. */
+export interface ModelRender {
+  renderedSql: string;
+  refs: string[];
+  config: PartialModelConfig;
+}
+
+export function renderModelTemplate(info: ModelFileInfo, engine: TemplateEngine, scope: CompileScope): ModelRender {
+  const template = engine.compile(info.file);
   const capture: RenderCapture = { refs: new Set(), config: {} };
-  const hooks = createCompileHooks(scope, { self: info.uniqueId, selfName: info.name, configKind: 'model', isIncremental: false, file: file.path }, capture);
+  const hooks = createCompileHooks(scope, { self: info.uniqueId, selfName: info.name, configKind: 'model', isIncremental: false, file: info.file.path }, capture);
   const renderedSql = engine.render(template, hooks);
-  const config = mergeConfig(folderConfigFor(scope.config.folderConfig, info.folders), yamlEntry?.entry.config ?? {}, capture.config as PartialModelConfig);
+  return { renderedSql, refs: [...capture.refs], config: capture.config as PartialModelConfig };
+}
+
+/** The manifest node for a rendered model, with config merged; undefined when the model is disabled. */
+export function buildModelNode(info: ModelFileInfo, render: ModelRender, scope: CompileScope, yamlEntry: ModelYamlEntry | undefined): ModelNode | undefined {
+  const { file } = info;
+  const config = mergeConfig(folderConfigFor(scope.config.folderConfig, info.folders), yamlEntry?.entry.config ?? {}, render.config);
   if (!config.enabled) return undefined;
-  if (!stripSqlComments(renderedSql)) {
+  if (!stripSqlComments(render.renderedSql)) {
     throw new SqlkitError('PROJECT_EMPTY_MODEL', `Model '${info.name}' renders to no SQL.`, {
       location: { file: file.path, line: 1 },
       hint: 'Write a select statement in the file, or disable the model with {{ config(enabled=false) }}.',
     });
   }
   const targetSchema = scope.config.target.schema;
-  const node: ModelNode = {
+  return {
     uniqueId: info.uniqueId,
     resourceType: 'model',
     name: info.name,
     path: file.path,
     checksum: sha256(file.text),
     fqn: [scope.config.name, ...info.folders, info.name],
-    dependsOn: [...capture.refs],
+    dependsOn: render.refs,
     tags: config.tags,
     ...(yamlEntry?.entry.description ? { description: yamlEntry.entry.description } : {}),
     config,
@@ -102,7 +102,6 @@ export function renderModel(
     compiledPath: `${scope.config.paths.target}/compiled/${scope.config.name}/${file.path}`,
     ...(yamlEntry ? { yamlPath: yamlEntry.yaml.file } : {}),
   };
-  return { node, template, renderedSql };
 }
 
 /** dbt precedence: config() in the file, then the model's YAML entry, then folder config in project.yml. */

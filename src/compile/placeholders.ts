@@ -1,10 +1,11 @@
 /**
  * `ref()`, `source()` and `this` render to placeholder tokens while models render, because a model's final
  * relation name (schema, alias, or an ephemeral CTE) is only known once every model has rendered. One pass of
- * string replacement then resolves them. The tokens use control characters that cannot appear in SQL files.
+ * string replacement then resolves them. A token carries the node's unique id between two control characters
+ * that cannot appear in SQL files, so tokens made in a render worker mean the same in the main thread.
  */
 const MARK = '\u0001';
-const TOKEN = /\u0001(\d+)\u0001/g;
+const TOKEN = /\u0001([^\u0001]+)\u0001/g;
 
 export interface RelationPlaceholder {
   readonly uniqueId: string;
@@ -14,29 +15,29 @@ export interface RelationPlaceholder {
 }
 
 export class PlaceholderTable {
-  private readonly ids: string[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly made = new Map<string, RelationPlaceholder>();
 
   placeholder(uniqueId: string, name: string): RelationPlaceholder {
-    let i = this.index.get(uniqueId);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.ids.push(uniqueId);
-      this.index.set(uniqueId, i);
+    const key = `${uniqueId}\u0000${name}`;
+    let placeholder = this.made.get(key);
+    if (!placeholder) {
+      const token = `${MARK}${uniqueId}${MARK}`;
+      placeholder = { uniqueId, name, identifier: name, toString: () => token } as RelationPlaceholder;
+      this.made.set(key, placeholder);
     }
-    const token = `${MARK}${i}${MARK}`;
-    return { uniqueId, name, identifier: name, toString: () => token } as RelationPlaceholder;
+    return placeholder;
   }
 
   resolve(sql: string, relationFor: (uniqueId: string) => string): string {
     if (!sql.includes(MARK)) return sql;
-    return sql.replace(TOKEN, (_, i: string) => relationFor(this.ids[Number(i)]!));
+    return sql.replace(TOKEN, (_, id: string) => relationFor(id));
   }
 
   /** Unique ids referenced by placeholders in `sql`, in order of first appearance. */
   referencedIn(sql: string): string[] {
+    if (!sql.includes(MARK)) return [];
     const seen = new Set<string>();
-    for (const match of sql.matchAll(TOKEN)) seen.add(this.ids[Number(match[1])]!);
+    for (const match of sql.matchAll(TOKEN)) seen.add(match[1]!);
     return [...seen];
   }
 }
