@@ -4,6 +4,7 @@ import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { runStatements } from './execute-sql.js';
 import { materializeTable } from './table.js';
+import { refreshStatistics } from './statistics.js';
 import { temporaryName } from './swap.js';
 
 /**
@@ -45,11 +46,10 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
       dialect.dropRelation(staging, 'table'),
     ];
     const results = await runStatements(ctx, node, statements, undefined, true);
-    const analyze = dialect.analyze(target);
-    if (analyze) await runStatements(ctx, node, [analyze], undefined, false);
+    const warnings = await refreshStatistics(ctx, node, target);
     const inserted = results[results.length - 2]?.rowCount ?? 0;
     const deleted = strategy === 'delete+insert' ? (results[plan.added.length]?.rowCount ?? 0) : 0;
-    return { rowsAffected: inserted, message: `${inserted} rows inserted${deleted ? `, ${deleted} replaced` : ''}` };
+    return { rowsAffected: inserted, message: `${inserted} rows inserted${deleted ? `, ${deleted} replaced` : ''}`, ...(warnings.length ? { warnings } : {}) };
   } catch (error) {
     await ctx.session.execute(dialect.dropRelationIfExists(staging, 'table')).catch(() => undefined);
     throw error;

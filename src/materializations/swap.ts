@@ -1,5 +1,6 @@
 import type { RelationName } from '../compile/index.js';
 import type { Relation, RelationType, SqlDialect } from '../adapters/types.js';
+import { shortHash } from '../util/checksum.js';
 
 /**
  * Statements that put `staging` (already built) in place of `target` inside one transaction: the old relation is
@@ -20,11 +21,24 @@ export function swapStatements(
   return statements;
 }
 
+const HASH_LENGTH = 8;
+
+/**
+ * `identifier` cut to `maxLength` characters. A cut name ends with a short hash of the whole name, so two long
+ * names sharing their first `maxLength` characters stay distinct (PostgreSQL keeps 63: `orders_by_customer_region_a`
+ * and `..._b` would otherwise build into the same temporary table).
+ */
+export function fitIdentifier(identifier: string, maxLength: number): string {
+  if (identifier.length <= maxLength) return identifier;
+  const hash = shortHash(identifier, HASH_LENGTH);
+  if (maxLength <= HASH_LENGTH + 1) return hash.slice(0, Math.max(1, maxLength));
+  return `${identifier.slice(0, maxLength - HASH_LENGTH - 1)}_${hash}`;
+}
+
 /** Names for the temporary relations of one run, short enough for every engine and unique per run. */
 export function temporaryName(identifier: string, kind: 'new' | 'old' | 'incr', runId: string, maxLength: number): string {
   const suffix = `__sqlkit_${kind}_${runId}`;
-  const room = Math.max(1, maxLength - suffix.length);
-  return `${identifier.slice(0, room)}${suffix}`;
+  return `${fitIdentifier(identifier, Math.max(1, maxLength - suffix.length))}${suffix}`;
 }
 
 export const TEMPORARY_MARKER = /__sqlkit_(new|old|incr)_([a-z0-9]+)$/;

@@ -3,6 +3,7 @@ import type { MaterializeContext, MaterializeResult } from './context.js';
 import { runStatements } from './execute-sql.js';
 import { swapStatements, temporaryName } from './swap.js';
 import { rebuildDependentViews } from './dependent-views.js';
+import { refreshStatistics } from './statistics.js';
 
 /** Builds the table under a temporary name and swaps it in, all in one transaction. */
 export async function materializeTable(node: ModelNode, ctx: MaterializeContext, sql = node.compiledSql): Promise<MaterializeResult> {
@@ -16,8 +17,7 @@ export async function materializeTable(node: ModelNode, ctx: MaterializeContext,
   const statements = [create, ...(await rebuildDependentViews(ctx, target, existing, swap))];
   const [created] = await runStatements(ctx, node, statements, sql, true);
   ctx.relations.set({ ...target, type: 'table' });
-  const analyze = dialect.analyze(target);
-  if (analyze) await runStatements(ctx, node, [analyze], undefined, false);
+  const warnings = await refreshStatistics(ctx, node, target);
   const rows = created?.rowCount;
-  return { ...(rows === undefined ? {} : { rowsAffected: rows }), message: rows === undefined ? 'table built' : `${rows} rows` };
+  return { ...(rows === undefined ? {} : { rowsAffected: rows }), message: rows === undefined ? 'table built' : `${rows} rows`, ...(warnings.length ? { warnings } : {}) };
 }

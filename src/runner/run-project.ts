@@ -4,7 +4,7 @@ import type { CompiledProject } from '../compile/index.js';
 import { isModel, isTest } from '../compile/index.js';
 import { toSqlkitError, type Redactor } from '../errors/index.js';
 import { generations, type SelectionInput } from '../graph/index.js';
-import type { MaterializeContext } from '../materializations/index.js';
+import type { MaterializeContext, RelationCache } from '../materializations/index.js';
 import { planExecution } from './execution-plan.js';
 import { executeNode, nodeKind } from './execute-node.js';
 import { prepareWarehouse, schemasWritten } from './prepare-warehouse.js';
@@ -46,23 +46,19 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
   const stopped = () => interrupted || Boolean(options.signal?.aborted);
   const onAbort = () => {
     interrupted = true;
-    void adapter.driver.cancelAll();
+    // Sessions also cancel their own statements through the signal; this catches statements sent without it.
+    adapter.driver.cancelAll().catch(() => undefined);
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    await adapter.driver.open().catch((error) => {
-      throw adapter.translateError(error, {});
-    });
-    const setup = await adapter.driver.acquire();
-    let relations;
+    let relations: RelationCache | undefined;
     try {
-      const prepared = await prepareWarehouse(adapter, setup, schemasWritten(plan.nodes.values(), usesFailures ? failuresSchema : undefined), runId, () => undefined);
-      relations = prepared.relations;
+      if (!stopped()) relations = await openWarehouse();
     } catch (error) {
-      throw adapter.translateError(error, {});
-    } finally {
-      adapter.driver.release(setup);
+      // Ctrl-C while connecting or reading the warehouse state is not an error: the scheduler, seeing the run
+      // stopped, records every node as not started.
+      if (!stopped()) throw error;
     }
 
     const depth = new Map<string, number>();
@@ -102,6 +98,8 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
         },
         skip: (id, because) => {
           if (isEphemeral(id)) return;
+          // A node cut short by Ctrl-C did not fail on its own: what waits for it was never started, not skipped.
+          if (stopped()) return record(skippedResult(id, 'skipped', 'not started: the run was interrupted'));
           const cause = plan.nodes.get(because)?.name ?? because;
           record(skippedResult(id, 'skipped', `skipped because ${cause} failed`, because));
         },
@@ -142,6 +140,21 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
   const elapsed = (Date.now() - startedAt.getTime()) / 1000;
   emit({ type: 'run_finished', results, elapsed, interrupted: stopped() });
   return { results, elapsed, interrupted: stopped(), runId, startedAt: startedAt.toISOString() };
+
+  async function openWarehouse(): Promise<RelationCache> {
+    await adapter.driver.open().catch((error) => {
+      throw adapter.translateError(error, {});
+    });
+    const setup = await adapter.driver.acquire();
+    try {
+      const prepared = await prepareWarehouse(adapter, setup, schemasWritten(plan.nodes.values(), usesFailures ? failuresSchema : undefined), runId, () => undefined);
+      return prepared.relations;
+    } catch (error) {
+      throw adapter.translateError(error, {});
+    } finally {
+      adapter.driver.release(setup);
+    }
+  }
 
   function isEphemeral(id: string): boolean {
     const node = plan.nodes.get(id);

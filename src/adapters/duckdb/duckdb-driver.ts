@@ -82,11 +82,14 @@ export class DuckdbDriver implements Driver {
 }
 
 class DuckdbSession implements Session {
+  private inStatement = false;
+
   constructor(private readonly connection: DuckDBConnection) {}
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     if (options.signal?.aborted) throw cancelledBeforeStart();
-    const stopCancelling = cancelWhileRunning(options.signal, () => this.connection.interrupt(), INTERRUPT_RETRY_MS);
+    const stopCancelling = cancelWhileRunning(options.signal, () => this.interrupt(), INTERRUPT_RETRY_MS);
+    this.inStatement = true;
     try {
       const reader = await this.connection.runAndReadAll(sql);
       const names = reader.columnNames();
@@ -99,6 +102,7 @@ class DuckdbSession implements Session {
         rowCount: isCount ? Number(rows[0]![0]) : rows.length,
       };
     } finally {
+      this.inStatement = false;
       stopCancelling();
     }
   }
@@ -122,8 +126,13 @@ class DuckdbSession implements Session {
     }
   }
 
+  /**
+   * Interrupts the statement this session runs, if any. Never a COMMIT: DuckDB reports an interrupted COMMIT as
+   * failed after it has committed, so a node would claim to have kept the old table when the new one is in place.
+   * (An interrupt between statements is dropped, not kept for the next one.)
+   */
   interrupt(): void {
-    this.connection.interrupt();
+    if (this.inStatement) this.connection.interrupt();
   }
 
   close(): void {

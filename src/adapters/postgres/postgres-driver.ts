@@ -50,14 +50,7 @@ export class PostgresDriver implements Driver {
   }
 
   async cancelAll(): Promise<void> {
-    const busy = this.pool.sessions().filter((s) => s.busy);
-    if (busy.length === 0) return;
-    const client = await this.newClient();
-    try {
-      for (const session of busy) await client.query('select pg_cancel_backend($1)', [session.pid]);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    await Promise.all(this.pool.sessions().map((session) => session.cancel()));
   }
 
   async close(): Promise<void> {
@@ -96,6 +89,8 @@ export class PostgresDriver implements Driver {
 
 export class PostgresSession implements Session {
   busy = false;
+  /** Statements sent so far, so a cancel aimed at one never reaches the next. */
+  private statements = 0;
   readonly pid: number;
 
   constructor(
@@ -109,6 +104,7 @@ export class PostgresSession implements Session {
     if (options.signal?.aborted) throw cancelledBeforeStart();
     const stopCancelling = cancelWhileRunning(options.signal, () => this.cancel(), CANCEL_RETRY_MS);
     this.busy = true;
+    this.statements++;
     try {
       const result = await this.client.query({ text: sql, rowMode: 'array' });
       const last = Array.isArray(result) ? result[result.length - 1] : result;
@@ -142,12 +138,15 @@ export class PostgresSession implements Session {
     }
   }
 
-  private async cancel(): Promise<void> {
+  /** Cancels the statement running now, from a separate connection; does nothing between statements. */
+  async cancel(): Promise<void> {
+    const statement = this.statements;
     if (!this.busy) return;
     const client = await this.driver.newClient().catch(() => undefined);
     if (!client) return;
     try {
-      await client.query('select pg_cancel_backend($1)', [this.pid]);
+      // The statement may have ended while connecting: the cancel would then hit the COMMIT or the next statement.
+      if (this.busy && this.statements === statement) await client.query('select pg_cancel_backend($1)', [this.pid]);
     } finally {
       await client.end().catch(() => undefined);
     }
