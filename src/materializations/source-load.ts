@@ -4,6 +4,7 @@ import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { rebuildDependentViews } from './dependent-views.js';
 import { runStatements } from './execute-sql.js';
+import { refreshStatistics } from './statistics.js';
 import { temporaryName } from './swap.js';
 
 export const LOAD_ERRORS_TABLE = 'sqlkit_load_errors';
@@ -44,11 +45,10 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
   for (const sql of result.statements) ctx.onStatement?.(sql);
   ctx.relations.set({ ...target, type: 'table' });
   if (incremental) ctx.relations.set({ ...incremental.loadedFiles, type: 'table' });
-  const analyze = result.mode === 'unchanged' ? undefined : adapter.dialect.analyze(target);
-  if (analyze) await runStatements(ctx, node, [analyze], undefined, false);
-  const warnings = result.rejected.length
-    ? [`${result.rejected.length} bad row(s) skipped (max_errors ${spec.maxErrors}); first: ${result.rejected[0]!.reason} at ${result.rejected[0]!.file}:${result.rejected[0]!.line}; see ${target.schema}.${LOAD_ERRORS_TABLE}`]
-    : [];
+  const warnings = result.mode === 'unchanged' ? [] : await refreshStatistics(ctx, node, target);
+  if (result.rejected.length) {
+    warnings.push(`${result.rejected.length} bad row(s) skipped (max_errors ${spec.maxErrors}); first: ${result.rejected[0]!.reason} at ${result.rejected[0]!.file}:${result.rejected[0]!.line}; see ${target.schema}.${LOAD_ERRORS_TABLE}`);
+  }
   return { rowsAffected: result.rowsLoaded, message: loadMessage(result), warnings };
 }
 
