@@ -1,6 +1,6 @@
 import { SqlkitError } from '../errors/index.js';
 import { readProject } from '../project/index.js';
-import type { ProjectOptions } from './open-project.js';
+import { addConfigSecrets, type ProjectOptions } from './open-project.js';
 import type { ClusterState, WaitOptions } from '../adapters/redshift/redshift-cluster.js';
 
 export type { ClusterState, WaitOptions };
@@ -23,6 +23,7 @@ export interface ClusterOutcome {
 export async function manageCluster(options: ClusterCommandOptions): Promise<ClusterOutcome> {
   const env = options.env ?? process.env;
   const files = readProject({ projectDir: options.projectDir ?? process.cwd(), env, ...(options.target ? { targetName: options.target } : {}) });
+  if (options.redactor) addConfigSecrets(options.redactor, files, env);
   const config = files.config.cluster;
   if (!config) {
     throw new SqlkitError('CONFIG_INVALID', 'project.yml has no cluster: block.', {

@@ -1,6 +1,6 @@
 import { createAdapter } from '../adapters/registry.js';
 import { toSqlkitError, type SqlkitError } from '../errors/index.js';
-import { openProject, type ProjectOptions } from './open-project.js';
+import { atTarget, openProject, type ProjectOptions } from './open-project.js';
 
 export interface DebugReport {
   projectDir: string;
@@ -38,7 +38,7 @@ export async function debugProject(options: ProjectOptions): Promise<DebugReport
       adapter.driver.release(session);
     }
   } catch (error) {
-    report.error = adapter.translateError(error, {}) ?? toSqlkitError(error);
+    report.error = atTarget(adapter.translateError(error, {}) ?? toSqlkitError(error), files);
   } finally {
     await adapter.driver.close().catch(() => undefined);
   }

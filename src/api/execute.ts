@@ -1,7 +1,7 @@
 import { createAdapter } from '../adapters/registry.js';
 import { writeCompiledSql, writeManifest, writeRunResults } from '../artifacts/index.js';
 import { runProject, type Command, type RunEvent, type RunSummary } from '../runner/index.js';
-import { openProject, type OpenedProject, type ProjectOptions } from './open-project.js';
+import { atTarget, openProject, type OpenedProject, type ProjectOptions } from './open-project.js';
 
 export interface ExecuteOptions extends ProjectOptions {
   command: Command;
@@ -13,6 +13,8 @@ export interface ExecuteOptions extends ProjectOptions {
   storeFailures?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Selection warnings, e.g. a comma intersection that matches no node. */
+  onWarning?: (message: string) => void;
   /** Called once the project compiled, before the warehouse is touched. */
   onCompiled?: (project: OpenedProject) => void;
 }
@@ -37,13 +39,15 @@ export async function executeProject(options: ExecuteOptions): Promise<ExecuteOu
     adapter,
     projectRoot: files.root,
     command: options.command,
-    selection: { ...(options.select ? { select: options.select } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) },
+    selection: { ...(options.select ? { select: options.select } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) },
     threads: options.threads ?? config.target.threads,
     fullRefresh: options.fullRefresh ?? false,
     storeFailures: options.storeFailures ?? false,
     redactor,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  }).catch((error: unknown) => {
+    throw atTarget(error, files);
   });
   const runResultsPath = writeRunResults(summary, options.command, compiled.manifest, files.root, config.paths.target, redactor);
   return { project, summary, runResultsPath };

@@ -11,7 +11,7 @@ import { lsCommand } from './commands/ls-command.js';
 import { showCommand } from './commands/show-command.js';
 import { parseLogFormat } from './options.js';
 import { createOutput, type Output } from './output.js';
-import { errorJson, errorsToRender, renderError } from './render-error.js';
+import { errorsToRender, renderError } from './render-error.js';
 
 // sqlkit supports Node 20; the AWS SDK's notice that its 2027 releases will need Node 22 would print on every
 // Redshift command. Users can still opt in by setting the variable to anything else.
@@ -23,9 +23,11 @@ const COMMANDS = ['run', 'test', 'build', 'compile', 'ls', 'show', 'debug', 'cle
 export async function main(argv: string[]): Promise<number> {
   const cli = cac('sqlkit');
   let exitCode = 0;
-  let output: Output = createOutput({ json: argv.includes('--log-format=json') || argv.join(' ').includes('--log-format json'), debug: argv.includes('--debug') });
+  // One redactor for the whole invocation: commands add the project's config secrets to it once they read them.
+  const redactor = createRedactor(process.env);
+  let output: Output = createOutput({ json: argv.includes('--log-format=json') || argv.join(' ').includes('--log-format json'), debug: argv.includes('--debug'), redactor });
   const setOutput = (flags: Record<string, unknown>) => {
-    output = createOutput({ json: parseLogFormat(flags.logFormat as string | undefined) === 'json', debug: Boolean(flags.debug), ...(flags.color === false ? { color: false } : {}) });
+    output = createOutput({ json: parseLogFormat(flags.logFormat as string | undefined) === 'json', debug: Boolean(flags.debug), ...(flags.color === false ? { color: false } : {}), redactor });
     return output;
   };
 
@@ -115,15 +117,14 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function reportFailure(error: unknown, output: Output): number {
-  const redactor = createRedactor(process.env);
   const cacError = error instanceof Error && error.name === 'CACError';
   const errors = cacError
     ? [new SqlkitError('CLI_INVALID_ARGUMENT', error.message, { hint: 'Run sqlkit <command> --help for the options.' })]
     : errorsToRender(error);
   for (const err of errors) {
-    if (output.json) output.out(JSON.stringify({ ts: new Date().toISOString(), event: 'error', ...errorJson(err, redactor) }));
+    if (output.json) output.event('error', err.toJSON());
     else {
-      for (const line of renderError(err, output, redactor)) output.err(line);
+      for (const line of renderError(err, output)) output.err(line);
       output.err('');
     }
   }

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { SqlkitError } from '../errors/index.js';
+import { SqlkitError, type Redactor } from '../errors/index.js';
 import type { ProjectOptions } from '../index.js';
 
 export interface GlobalFlags {
@@ -19,8 +19,10 @@ export interface SelectionFlags {
   storeFailures?: boolean;
 }
 
-export function projectOptions(flags: GlobalFlags): ProjectOptions {
+/** The API's project options from the global flags; `redactor` collects the project's secrets for the output. */
+export function projectOptions(flags: GlobalFlags, redactor?: Redactor): ProjectOptions {
   return {
+    ...(redactor ? { redactor } : {}),
     ...(flags.projectDir ? { projectDir: String(flags.projectDir) } : {}),
     ...(flags.target ? { target: String(flags.target) } : {}),
     ...(flags.vars !== undefined ? { vars: parseVars(flags.vars) } : {}),

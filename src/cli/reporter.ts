@@ -1,5 +1,5 @@
-import type { Redactor } from '../errors/index.js';
 import type { NodeResult, RunEvent } from '../runner/index.js';
+import { plural } from '../util/text.js';
 import type { Output } from './output.js';
 import { renderTable } from './render-table.js';
 
@@ -12,17 +12,20 @@ const STATUS_LABEL: Record<NodeResult['status'], string> = {
   skipped: 'SKIP',
 };
 
-/** Prints one line per finished node as it finishes, then a summary; or one JSON object per event. */
-export function createReporter(output: Output, redactor: Redactor, version: string): (event: RunEvent) => void {
+/**
+ * Prints one line per finished node as it finishes, then a summary; or one JSON object per event. `output` scrubs
+ * secrets from every line.
+ */
+export function createReporter(output: Output, version: string): (event: RunEvent) => void {
   const c = output.colors;
   if (output.json) {
     return (event) => {
       if (event.type === 'statement' && !output.debug) return;
       if (event.type === 'run_finished') {
-        output.out(redactor.redact(JSON.stringify({ ts: new Date().toISOString(), event: event.type, elapsed: event.elapsed, interrupted: event.interrupted, counts: countStatuses(event.results) })));
+        output.event(event.type, { elapsed: event.elapsed, interrupted: event.interrupted, counts: countStatuses(event.results) });
         return;
       }
-      output.out(redactor.redact(JSON.stringify({ ts: new Date().toISOString(), event: event.type, ...withoutType(event) })));
+      output.event(event.type, withoutType(event));
     };
   }
   const colour = (status: NodeResult['status'], text: string) =>
@@ -30,7 +33,7 @@ export function createReporter(output: Output, redactor: Redactor, version: stri
   return (event) => {
     switch (event.type) {
       case 'run_started':
-        output.out(c.bold(`sqlkit ${version} · ${event.command} · target ${event.target} (${event.engine}) · ${event.nodes} nodes · ${event.threads} threads`));
+        output.out(c.bold(`sqlkit ${version} · ${event.command} · target ${event.target} (${event.engine}) · ${plural(event.nodes, 'node')} · ${plural(event.threads, 'thread')}`));
         break;
       case 'statement':
         if (output.debug) output.out(c.dim(`    [${event.uniqueId}] ${event.sql.replace(/\s+/g, ' ').slice(0, 300)}`));
@@ -48,12 +51,12 @@ export function createReporter(output: Output, redactor: Redactor, version: stri
               : r.kind === 'load' && r.rowsAffected === 0
                 ? r.message
                 : r.rowsAffected !== undefined && r.resourceType !== 'test'
-                  ? `${r.rowsAffected.toLocaleString('en-US')} rows`
+                  ? plural(r.rowsAffected, 'row')
                   : r.failures
-                    ? `${r.failures.toLocaleString('en-US')} failing rows`
+                    ? plural(r.failures, 'failing row')
                     : '';
         output.out(`  ${counter} ${label} ${name.padEnd(52, ' ')} ${detail.padEnd(18)} ${c.dim(`${r.executionTime.toFixed(2)}s`)}`);
-        for (const warning of r.warnings ?? []) output.out(`        ${c.yellow('warning')}: ${redactor.redact(warning)}`);
+        for (const warning of r.warnings ?? []) output.out(`        ${c.yellow('warning')}: ${warning}`);
         break;
       }
       case 'run_finished':
@@ -71,11 +74,11 @@ export function createReporter(output: Output, redactor: Redactor, version: stri
       output.out(`${colour(r.status, STATUS_LABEL[r.status])} ${c.bold(r.name)} ${c.dim(`(${r.kind})`)}`);
       if (r.error) {
         const where = r.error.file ? `${r.error.file}${r.error.line ? `:${r.error.line}` : ''}${r.error.column ? `:${r.error.column}` : ''} ` : '';
-        output.out(`  ${where}${c.red(`error[${r.error.code}]`)}: ${redactor.redact(r.error.message)}`);
+        output.out(`  ${where}${c.red(`error[${r.error.code}]`)}: ${r.error.message}`);
         for (const rel of r.error.related ?? []) output.out(`  ${c.cyan('see')} ${rel.file}${rel.line ? `:${rel.line}` : ''}`);
-        if (r.error.hint) output.out(`  ${c.green('hint')}: ${redactor.redact(r.error.hint)}`);
+        if (r.error.hint) output.out(`  ${c.green('hint')}: ${r.error.hint}`);
       } else {
-        output.out(`  ${redactor.redact(r.message)}`);
+        output.out(`  ${r.message}`);
         if (r.sample && r.sample.rows.length) for (const line of renderTable(r.sample)) output.out(`  ${line}`);
       }
     }
@@ -84,6 +87,12 @@ export function createReporter(output: Output, redactor: Redactor, version: stri
     output.out('');
     output.out(`${interrupted ? c.red('Interrupted') : 'Done'} in ${elapsed.toFixed(2)}s: ${parts.join(', ') || 'nothing to do'}.`);
   }
+}
+
+/** A warning that is not tied to a node (e.g. a selection that picks nothing): stderr, or a `warning` event. */
+export function printWarning(output: Output, message: string): void {
+  if (output.json) output.event('warning', { message });
+  else output.err(`${output.colors.yellow('warning')}: ${message}`);
 }
 
 export function countStatuses(results: readonly NodeResult[]): Record<string, number> {

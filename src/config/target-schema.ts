@@ -65,6 +65,3 @@ export const TARGET_KEYS: Record<EngineName, string[]> = {
   redshift: ['type', 'cluster_identifier', 'workgroup_name', 'database', 'db_user', 'secret_arn', 'region', 'endpoint',
     'schema', 'threads', 'statement_timeout', 'poll_initial_ms', 'poll_max_ms', 'max_attempts', 'iam_role'],
 };
-
-/** Config fields whose values are credentials: redacted wherever they could surface. */
-export const SECRET_TARGET_FIELDS = ['password'] as const;

@@ -7,6 +7,8 @@ export interface SelectionInput {
   /** --select values; each may hold several space-separated selectors (union); commas inside one intersect. */
   select?: readonly string[];
   exclude?: readonly string[];
+  /** Told when a selector is valid but picks nothing, e.g. a comma intersection of sets that do not overlap. */
+  onWarning?: (message: string) => void;
 }
 
 interface Atom {
@@ -33,14 +35,16 @@ export function selectNodes(nodes: ReadonlyMap<string, GraphNode>, graph: Dag, i
   if (selectors.length === 0) selected = new Set(nodes.keys());
   else {
     selected = new Set();
-    for (const selector of selectors) for (const id of evaluate(selector, nodes, graph)) selected.add(id);
+    for (const selector of selectors) for (const id of evaluate(selector, nodes, graph, input.onWarning)) selected.add(id);
     addAttachedTests(selected, nodes);
   }
   if (excludes.length) {
+    const before = selected.size;
     const excluded = new Set<string>();
-    for (const selector of excludes) for (const id of evaluate(selector, nodes, graph)) excluded.add(id);
+    for (const selector of excludes) for (const id of evaluate(selector, nodes, graph, input.onWarning)) excluded.add(id);
     addAttachedTests(excluded, nodes);
     for (const id of excluded) selected.delete(id);
+    if (before > 0 && selected.size === 0) input.onWarning?.(`--exclude ${excludes.join(' ')} removes every selected node: nothing to do.`);
   }
   return selected;
 }
@@ -49,12 +53,18 @@ function splitSelectors(values: readonly string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
 }
 
-function evaluate(selector: string, nodes: ReadonlyMap<string, GraphNode>, graph: Dag): Set<string> {
+function evaluate(selector: string, nodes: ReadonlyMap<string, GraphNode>, graph: Dag, onWarning?: (message: string) => void): Set<string> {
   let result: Set<string> | undefined;
+  const sizes: string[] = [];
   for (const part of selector.split(',')) {
     if (!part) throw invalid(selector, 'empty selector between commas');
     const matched = evaluateAtom(parseAtom(part), nodes, graph);
+    sizes.push(`'${part}' ${matched.size === 1 ? 'matches 1 node' : `matches ${matched.size} nodes`}`);
     result = result ? new Set([...result].filter((id) => matched.has(id))) : matched;
+  }
+  // Each part matched something (or evaluateAtom would have thrown), so an empty result is the intersection's doing.
+  if (result && result.size === 0) {
+    onWarning?.(`Selector '${selector}' matches no node: a comma means "and", and no node is in all of them (${sizes.join(', ')}). For "or", separate selectors with a space.`);
   }
   return result ?? new Set();
 }
@@ -98,9 +108,13 @@ function ancestorsOf(id: string, nodes: ReadonlyMap<string, GraphNode>, graph: D
 function evaluateAtom(atom: Atom, nodes: ReadonlyMap<string, GraphNode>, graph: Dag): Set<string> {
   const matches = [...nodes.values()].filter((node) => matchesMethod(atom, node)).map((n) => n.uniqueId);
   if (matches.length === 0) {
-    const names = [...nodes.values()].map((n) => n.name);
+    const known = valuesOf(atom.method, nodes);
+    const closed = CLOSED_VALUES[atom.method];
     throw new SqlkitError('SELECT_INVALID', `Selector '${atom.text}' matches no node.`, {
-      hint: `${atom.method === 'name' ? (didYouMean(atom.value, names) ?? '') : ''} Run 'sqlkit ls' to list nodes.`.trim(),
+      hint: [
+        didYouMean(atom.value, known),
+        closed ? `${atom.method} is one of ${closed.join(', ')}.` : "Run 'sqlkit ls' to list nodes.",
+      ].filter(Boolean).join(' '),
     });
   }
   const out = new Set(matches);
@@ -123,6 +137,39 @@ function evaluateAtom(atom: Atom, nodes: ReadonlyMap<string, GraphNode>, graph: 
     }
   }
   return out;
+}
+
+/** Methods whose values are a fixed list: the hint names every one of them. */
+const CLOSED_VALUES: Record<string, readonly string[]> = {
+  resource_type: ['model', 'source', 'test', 'analysis'],
+  test_type: ['generic', 'singular'],
+};
+
+/** The values a method could have matched in this project, for "did you mean" hints. */
+function valuesOf(method: string, nodes: ReadonlyMap<string, GraphNode>): string[] {
+  const all = [...nodes.values()];
+  switch (method) {
+    case 'name':
+      return all.map((n) => n.name);
+    case 'tag':
+      return all.flatMap((n) => n.tags);
+    case 'path':
+      return all.flatMap((n) => n.path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/')));
+    case 'source':
+      return all.filter((n) => n.resourceType === 'source').flatMap((n) => [n.sourceName ?? '', n.name]);
+    case 'test_name':
+      return all.filter((n) => n.resourceType === 'test').map((n) => n.testName ?? n.name);
+    case 'fqn':
+      return all.map((n) => n.fqn.join('.'));
+    default: {
+      if (CLOSED_VALUES[method]) return [...CLOSED_VALUES[method]];
+      const key = method.slice('config.'.length);
+      return all.flatMap((n) => {
+        const value = (n.config as Record<string, unknown> | undefined)?.[key];
+        return value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+      });
+    }
+  }
 }
 
 function matchesMethod(atom: Atom, node: GraphNode): boolean {

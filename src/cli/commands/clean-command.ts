@@ -22,7 +22,7 @@ export function cleanCommand(flags: GlobalFlags & { all?: boolean }, output: Out
       }
     }
   }
-  if (output.json) output.out(JSON.stringify({ ts: new Date().toISOString(), event: 'cleaned', removed }));
+  if (output.json) output.event('cleaned', { removed });
   else output.out(removed.length ? `Removed ${removed.join(', ')}` : 'Nothing to clean.');
   return 0;
 }

@@ -22,7 +22,7 @@ export async function clusterCommand(action: string, flags: ClusterFlags, output
   const seconds = (value: string | undefined, name: string) => {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (!(n > 0)) throw new SqlkitError('CLI_INVALID_ARGUMENT', `--${name} must be a positive number of seconds, got '${value}'.`);
+    if (!(n > 0)) throw new SqlkitError('CLI_INVALID_ARGUMENT', `--${name} must be a positive number of seconds, got '${value}'.`, { hint: `Example: --${name} 60` });
     return n;
   };
   const wait = {
@@ -31,14 +31,14 @@ export async function clusterCommand(action: string, flags: ClusterFlags, output
     ...(flags.pollMax ? { maxDelay: seconds(flags.pollMax, 'poll-max')! } : {}),
   };
   const outcome = await manageCluster({
-    ...projectOptions(flags),
+    ...projectOptions(flags, output.redactor),
     action,
     wait,
     ...(flags.finalSnapshot ? { finalSnapshot: String(flags.finalSnapshot) } : {}),
     onProgress: (message) => (output.json ? undefined : output.err(message)),
   });
   if (output.json) {
-    output.out(JSON.stringify({ event: 'cluster', ...outcome }));
+    output.event('cluster', { ...outcome });
     return action === 'status' && !outcome.state ? 1 : 0;
   }
   const state = outcome.state;

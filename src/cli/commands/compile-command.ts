@@ -1,17 +1,19 @@
 import { openProject } from '../../api/open-project.js';
 import { writeCompiledSql, writeManifest } from '../../artifacts/index.js';
 import { selectNodes } from '../../graph/index.js';
+import { plural } from '../../util/text.js';
 import { listOf, projectOptions, type GlobalFlags, type SelectionFlags } from '../options.js';
 import type { Output } from '../output.js';
+import { printWarning } from '../reporter.js';
 
 /** `sqlkit compile`: renders every node and writes target/compiled and manifest.json; never touches the warehouse. */
 export function compileCommand(selectors: string[], flags: GlobalFlags & SelectionFlags, output: Output): number {
   const started = performance.now();
-  const { files, compiled, redactor } = openProject(projectOptions(flags));
+  const { files, compiled, redactor } = openProject(projectOptions(flags, output.redactor));
   const select = listOf(flags.select, selectors);
   const exclude = listOf(flags.exclude);
   // Checked before anything is written or printed, so a bad selector fails the same way in text and JSON output.
-  const ids = select || exclude ? selectNodes(new Map(Object.entries(compiled.manifest.nodes)), compiled.graph, { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}) }) : undefined;
+  const ids = select || exclude ? selectNodes(new Map(Object.entries(compiled.manifest.nodes)), compiled.graph, { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}), onWarning: (message) => printWarning(output, message) }) : undefined;
   const written = writeCompiledSql(compiled.manifest, files.root, files.config.paths.target, redactor);
   const manifestPath = writeManifest(compiled.manifest, files.root, files.config.paths.target, redactor);
   const nodes = Object.values(compiled.manifest.nodes);
@@ -19,15 +21,15 @@ export function compileCommand(selectors: string[], flags: GlobalFlags & Selecti
   for (const node of nodes) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
   const ms = performance.now() - started;
   if (output.json) {
-    output.out(JSON.stringify({ event: 'compiled', nodes: counts, written, manifest: manifestPath, ms: Math.round(ms) }));
+    output.event('compiled', { nodes: counts, written, manifest: manifestPath, ms: Math.round(ms) });
   } else {
-    output.out(`Compiled ${Object.entries(counts).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')} in ${Math.round(ms)} ms (${written} files written).`);
+    output.out(`Compiled ${Object.entries(counts).map(([k, n]) => plural(n, k, k === 'analysis' ? 'analyses' : `${k}s`)).join(', ')} in ${Math.round(ms)} ms (${plural(written, 'file')} written).`);
     if (ids) {
       for (const id of ids) {
         const node = compiled.manifest.nodes[id]!;
         if ('compiledSql' in node && node.compiledSql) {
           output.out(output.colors.bold(`-- ${node.name} (${node.compiledPath})`));
-          output.out(redactor.redact(node.compiledSql));
+          output.out(node.compiledSql);
         }
       }
     }

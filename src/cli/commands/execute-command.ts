@@ -1,10 +1,8 @@
 import { executeProject } from '../../api/execute.js';
-import type { Redactor } from '../../errors/index.js';
-import { createRedactor } from '../../errors/index.js';
 import { hasFailures, type Command } from '../../runner/index.js';
 import { listOf, parseThreads, projectOptions, type GlobalFlags, type SelectionFlags } from '../options.js';
 import type { Output } from '../output.js';
-import { createReporter } from '../reporter.js';
+import { createReporter, printWarning } from '../reporter.js';
 
 export const EXIT_INTERRUPTED = 130;
 
@@ -20,14 +18,13 @@ export async function executeCommand(command: Command, selectors: string[], flag
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  let redactor: Redactor = createRedactor(process.env);
-  let reporter = createReporter(output, redactor, version);
+  const reporter = createReporter(output, version);
   try {
     const select = listOf(flags.select, selectors);
     const exclude = listOf(flags.exclude);
     const threads = parseThreads(flags.threads);
     const outcome = await executeProject({
-      ...projectOptions(flags),
+      ...projectOptions(flags, output.redactor),
       command,
       ...(select ? { select } : {}),
       ...(exclude ? { exclude } : {}),
@@ -35,10 +32,7 @@ export async function executeCommand(command: Command, selectors: string[], flag
       fullRefresh: Boolean(flags.fullRefresh),
       storeFailures: Boolean(flags.storeFailures),
       signal: controller.signal,
-      onCompiled: (project) => {
-        redactor = project.redactor;
-        reporter = createReporter(output, redactor, version);
-      },
+      onWarning: (message) => printWarning(output, message),
       onEvent: (event) => reporter(event),
     });
     if (outcome.summary.interrupted) return EXIT_INTERRUPTED;

@@ -193,8 +193,8 @@ targets:
 `;
     const errors = errorsOfConfig(text);
     expect(errors.map((e) => [e.location?.line, e.message])).toEqual([
-      [2, "Invalid value at 'vars' in project.yml: expected record, got a list."],
-      [3, `Invalid value at 'paths' in project.yml: expected object, got string "models".`],
+      [2, "Invalid value at 'vars' in project.yml: expected mapping, got a list."],
+      [3, `Invalid value at 'paths' in project.yml: expected mapping, got string "models".`],
     ]);
   });
 
@@ -209,7 +209,7 @@ targets:
 `;
     const errors = errorsOfConfig(text);
     expect(errors.map((e) => [e.location?.line, e.message])).toEqual([
-      [3, "Invalid value at 'models.+tags' in project.yml: expected string or array, got number 3."],
+      [3, "Invalid value at 'models.+tags' in project.yml: expected string or list, got number 3."],
       [4, `Invalid value at 'models.+enabled' in project.yml: expected boolean, got string "yes".`],
     ]);
   });
