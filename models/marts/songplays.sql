@@ -8,7 +8,8 @@ with plays as (
     select * from {{ ref('stg_events') }}
     where page = '{{ var("play_page") }}'
     {% if is_incremental() %}
-    and start_time > (select max(start_time) from {{ this }})
+    -- on the raw epoch column, so the engine skips old rows as it scans
+    and ts > (select {{ timestamp_to_epoch_ms('max(start_time)') }} from {{ this }})
     {% endif %}
 ),
 

@@ -6,7 +6,7 @@ with identified_events as (
     select *, start_time as updated_at from {{ ref('stg_events') }}
     where user_id is not null
     {% if is_incremental() %}
-    and start_time > (select max(updated_at) from {{ this }})
+    and ts > (select {{ timestamp_to_epoch_ms('max(updated_at)') }} from {{ this }})
     {% endif %}
 )
 
