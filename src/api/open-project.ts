@@ -1,3 +1,4 @@
+import { readParseCache, writeParseCache } from '../artifacts/index.js';
 import { compileProject, type CompiledProject } from '../compile/index.js';
 import { createRedactor, secretsInConfig, SqlkitError, type ErrorCode, type Redactor } from '../errors/index.js';
 import { readProject, type ProjectFiles } from '../project/index.js';
@@ -13,6 +14,8 @@ export interface ProjectOptions {
   env?: Record<string, string | undefined>;
   /** Redactor to add the project's secrets to (default: a new one over `env`). */
   redactor?: Redactor;
+  /** Reuse what the previous compile parsed where its inputs are unchanged (default true), like dbt's partial parsing. */
+  partialParse?: boolean;
 }
 
 export interface OpenedProject {
@@ -21,7 +24,10 @@ export interface OpenedProject {
   redactor: Redactor;
 }
 
-/** Reads and compiles a project. Pure apart from reading the project's files; throws every problem found at once. */
+/**
+ * Reads and compiles a project; throws every problem found at once. Its only write is the parse cache in the
+ * target folder, which lets the next compile skip the files that did not change.
+ */
 export function openProject(options: ProjectOptions = {}): OpenedProject {
   const env = options.env ?? process.env;
   const redactor = options.redactor ?? createRedactor(env);
@@ -32,11 +38,15 @@ export function openProject(options: ProjectOptions = {}): OpenedProject {
     ...(options.vars ? { cliVars: options.vars } : {}),
   });
   addConfigSecrets(redactor, files, env);
-  const compiled = compileProject(files, { env });
+  const { root } = files;
+  const targetPath = files.config.paths.target;
+  const parseCache = options.partialParse === false ? undefined : readParseCache(root, targetPath);
+  const compiled = compileProject(files, { env, ...(parseCache ? { parseCache } : {}) });
   // Sources may name their own credentials (location.s3.iam_role), and model config may hold some too.
   for (const node of Object.values(compiled.manifest.nodes)) {
     for (const secret of secretsInConfig({ load: 'load' in node ? node.load : undefined, config: 'config' in node ? node.config : undefined }, env)) redactor.add(secret);
   }
+  if (compiled.parseCache.changed) writeParseCache(root, targetPath, compiled.parseCache, redactor);
   return { files, compiled, redactor };
 }
 

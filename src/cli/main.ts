@@ -37,7 +37,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--vars <yaml>', "Values for var(), as YAML or JSON: --vars '{play_page: NextSong}'")
     .option('--log-format <format>', 'text (default) or json: one JSON event per line')
     .option('--debug', 'Show statements sent and stack traces')
-    .option('--no-color', 'Disable colours (also NO_COLOR=1)');
+    .option('--no-color', 'Disable colours (also NO_COLOR=1)')
+    .option('--no-partial-parse', 'Parse every file again instead of reusing target/partial_parse.bin');
 
   const selection = (command: ReturnType<typeof cli.command>) =>
     command
@@ -88,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await clusterCommand(action, flags, setOutput(flags));
     });
   cli
-    .command('clean', 'Remove target/compiled, manifest.json and run_results.json')
+    .command('clean', 'Remove target/compiled, manifest.json, run_results.json and the parse cache')
     .option('--all', 'Remove everything in the target folder, including a DuckDB database there')
     .action((flags: Record<string, unknown>) => {
       exitCode = cleanCommand(flags, setOutput(flags));

@@ -9,6 +9,7 @@ export interface GlobalFlags {
   logFormat?: string;
   debug?: boolean;
   color?: boolean;
+  partialParse?: boolean;
 }
 
 export interface SelectionFlags {
@@ -26,6 +27,7 @@ export function projectOptions(flags: GlobalFlags, redactor?: Redactor): Project
     ...(flags.projectDir ? { projectDir: String(flags.projectDir) } : {}),
     ...(flags.target ? { target: String(flags.target) } : {}),
     ...(flags.vars !== undefined ? { vars: parseVars(flags.vars) } : {}),
+    ...(flags.partialParse === false ? { partialParse: false } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export interface CompileScope {
 export interface RenderCapture {
   refs: Set<string>;
   config: Record<string, unknown>;
+  /** Environment variables the render read, with the value seen (undefined: unset), when asked for. */
+  envReads?: Map<string, string | undefined>;
 }
 
 export interface HookOptions {
@@ -101,6 +103,7 @@ export function createCompileHooks(scope: CompileScope, options: HookOptions, ca
     },
     envVar(name, fallback) {
       const value = scope.env[name];
+      capture.envReads?.set(name, value);
       if (value !== undefined) return value;
       if (fallback !== undefined) return fallback;
       throw new SqlkitError('CONFIG_ENV_VAR_MISSING', `env_var('${name}') is not set.`, {

@@ -3,7 +3,8 @@ import { SqlkitAggregateError, SqlkitError } from '../errors/index.js';
 import { BUILTIN_TEST_MACROS, rewriteTestBlocks } from '../data-tests/builtin-tests.js';
 import { buildDag, findCycles, generations, type Dag } from '../graph/index.js';
 import type { ProjectFiles } from '../project/index.js';
-import { createTemplateEngine, type CompiledTemplate, type TemplateEngine, type TemplateEngineOptions } from '../templating/index.js';
+import type { ProjectFile } from '../project/index.js';
+import { createTemplateEngine, type TemplateEngine, type TemplateEngineOptions } from '../templating/index.js';
 import { sha256 } from '../util/checksum.js';
 import { didYouMean } from '../util/suggest.js';
 import { lineAt } from '../util/text.js';
@@ -13,6 +14,7 @@ import { MANIFEST_SCHEMA_VERSION, type AnalysisNode, type Manifest, type Manifes
 import { buildModelNode, indexModelFiles, renderModelTemplate } from './model-nodes.js';
 import { parseModelYamlFiles } from './model-yaml.js';
 import { createNodeRenderer, type NodeRenderer } from './node-renderer.js';
+import { emptyParseCache, renderInputsKey, reusableRender, type ParseCache } from './parse-cache.js';
 import { PlaceholderTable } from './placeholders.js';
 import { createSqlResolver } from './resolve-sql.js';
 import { parseSourceFiles } from './source-nodes.js';
@@ -21,6 +23,8 @@ import type { PendingTests } from './test-specs.js';
 
 export interface CompileOptions {
   env: Record<string, string | undefined>;
+  /** What the previous compile of this project parsed, to reuse where nothing it depends on changed. */
+  parseCache?: ParseCache;
 }
 
 export interface CompiledProject {
@@ -29,6 +33,8 @@ export interface CompiledProject {
   renderer: NodeRenderer;
   /** A node's SQL runnable on its own (an ephemeral model with the ephemeral models it uses inlined). */
   standaloneSql(uniqueId: string): string;
+  /** What this compile parsed, for the next one; `changed` is false when it holds nothing new. */
+  parseCache: ParseCache & { changed: boolean; reusedModels: number };
 }
 
 /**
@@ -48,8 +54,13 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   const { engine, errors: macroErrors } = createTemplateEngine(engineOptions);
   errors.push(...macroErrors);
 
+  const cacheKey = renderInputsKey(engineOptions, config.vars, config.paths.models);
+  const previous = options.parseCache?.key === cacheKey ? options.parseCache : undefined;
+  const next = emptyParseCache(cacheKey);
+  let reusedModels = 0;
+
   const sources = parseSourceFiles(files.sourceYamls, config, options.env, errors);
-  const modelYaml = parseModelYamlFiles(files.modelYamls, errors);
+  const modelYaml = parseModelYamlFiles(files.modelYamls, errors, previous, next);
   const infos = indexModelFiles(files.models, config.name, config.paths.models, errors);
   const placeholders = new PlaceholderTable();
   const scope: CompileScope = {
@@ -65,13 +76,18 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
 
   const nodes = new Map<string, ManifestNode>();
   const renderedSql = new Map<string, string>();
-  const templates = new Map<string, CompiledTemplate>();
+  const templates = new Map<string, ProjectFile>();
+  const declared = new Set([...scope.models.values(), ...scope.sources.values()]);
+  const isDeclared = (id: string) => declared.has(id);
   for (const node of sources.nodes) nodes.set(node.uniqueId, node);
   const pendingTests: PendingTests[] = [...sources.tests];
   for (const info of infos) {
     const yamlEntry = modelYaml.models.get(info.name);
     try {
-      const render = renderModelTemplate(info, engine, scope);
+      const reused = reusableRender(previous, info.file.path, info.file.text, options.env, isDeclared);
+      const render = reused ?? renderModelTemplate(info, engine, scope);
+      if (reused) reusedModels++;
+      next.models.set(info.file.path, { text: info.file.text, render });
       const node = buildModelNode(info, render, scope, yamlEntry);
       if (!node) {
         scope.disabledModels.add(info.name);
@@ -80,7 +96,7 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
       nodes.set(info.uniqueId, node);
       renderedSql.set(info.uniqueId, render.renderedSql);
       // Only incremental models render again (with is_incremental() true), when they run.
-      if (node.config.materialized === 'incremental') templates.set(info.uniqueId, engine.compile(info.file));
+      if (node.config.materialized === 'incremental') templates.set(info.uniqueId, info.file);
       if (yamlEntry) {
         const { entry, yaml, yamlPath } = yamlEntry;
         pendingTests.push({ attachedTo: info.uniqueId, yaml, basePath: yamlPath, table: entry.tests ?? entry.data_tests ?? [], tableKey: entry.data_tests ? 'data_tests' : 'tests', columns: entry.columns });
@@ -140,7 +156,14 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   };
   const renderer = createNodeRenderer({ engine, scope, templates, nodes, resolve });
   const standaloneSql = (id: string) => resolve(renderedSql.get(id) ?? '');
-  return { manifest, graph, renderer, standaloneSql };
+  return { manifest, graph, renderer, standaloneSql, parseCache: { ...next, changed: isChanged(previous, next, reusedModels), reusedModels } };
+}
+
+function isChanged(previous: ParseCache | undefined, next: ParseCache, reusedModels: number): boolean {
+  if (!previous || previous.models.size !== next.models.size || reusedModels !== next.models.size) return true;
+  if (previous.yamls.size !== next.yamls.size) return true;
+  for (const [path, entry] of next.yamls) if (previous.yamls.get(path)?.text !== entry.text) return true;
+  return false;
 }
 
 function tryRender<T>(errors: SqlkitError[], fn: () => T): T | undefined {

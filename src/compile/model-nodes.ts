@@ -59,14 +59,17 @@ export interface ModelRender {
   renderedSql: string;
   refs: string[];
   config: PartialModelConfig;
+  /** env_var() names read while rendering, with the value seen (null: unset). */
+  envReads: [string, string | null][];
 }
 
 export function renderModelTemplate(info: ModelFileInfo, engine: TemplateEngine, scope: CompileScope): ModelRender {
   const template = engine.compile(info.file);
-  const capture: RenderCapture = { refs: new Set(), config: {} };
+  const capture: RenderCapture = { refs: new Set(), config: {}, envReads: new Map() };
   const hooks = createCompileHooks(scope, { self: info.uniqueId, selfName: info.name, configKind: 'model', isIncremental: false, file: info.file.path }, capture);
   const renderedSql = engine.render(template, hooks);
-  return { renderedSql, refs: [...capture.refs], config: capture.config as PartialModelConfig };
+  const envReads = [...capture.envReads!].map(([name, value]): [string, string | null] => [name, value ?? null]);
+  return { renderedSql, refs: [...capture.refs], config: capture.config as PartialModelConfig, envReads };
 }
 
 /** The manifest node for a rendered model, with config merged; undefined when the model is disabled. */

@@ -1,7 +1,8 @@
 import { keysAtPath, modelsFileSchema, zodIssuesToErrors, type ModelEntrySpec } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
-import { parseYamlFile, type YamlFile } from '../util/yaml-file.js';
+import { locatableYamlFile, parseYamlFile, type YamlFile } from '../util/yaml-file.js';
+import { reusableYaml, type ParseCache } from './parse-cache.js';
 
 export interface ModelYamlEntry {
   entry: ModelEntrySpec;
@@ -14,24 +15,22 @@ export interface ParsedModelYaml {
   analyses: Map<string, { description?: string; yaml: YamlFile; yamlPath: (string | number)[] }>;
 }
 
-/** Reads models/**\/*.yml: descriptions, columns, config and tests per model. */
-export function parseModelYamlFiles(files: readonly ProjectFile[], errors: SqlkitError[]): ParsedModelYaml {
+type ModelsFile = ReturnType<typeof modelsFileSchema.parse>;
+
+/**
+ * Reads models/**\/*.yml: descriptions, columns, config and tests per model. A file whose text is unchanged since
+ * the previous compile reuses its validated content; what was validated is recorded in `next`.
+ */
+export function parseModelYamlFiles(files: readonly ProjectFile[], errors: SqlkitError[], previous?: ParseCache, next?: ParseCache): ParsedModelYaml {
   const models = new Map<string, ModelYamlEntry>();
   const analyses: ParsedModelYaml['analyses'] = new Map();
   for (const file of files) {
-    let yaml: YamlFile;
-    try {
-      yaml = parseYamlFile(file.text, file.path);
-    } catch (error) {
-      errors.push(error as SqlkitError);
-      continue;
-    }
-    const parsed = modelsFileSchema.safeParse(yaml.value, { reportInput: true });
-    if (!parsed.success) {
-      errors.push(...zodIssuesToErrors(parsed.error.issues, yaml, [], (path) => keysAtPath(modelsFileSchema, path)));
-      continue;
-    }
-    parsed.data.models.forEach((entry, i) => {
+    const reused = reusableYaml(previous, file.path, file.text) as ModelsFile | undefined;
+    const read = reused ? { yaml: locatableYamlFile(file.text, file.path, undefined), data: reused } : validate(file, errors);
+    if (!read) continue;
+    const { yaml, data } = read;
+    next?.yamls.set(file.path, { text: file.text, data });
+    data.models.forEach((entry, i) => {
       const yamlPath = ['models', i];
       const previous = models.get(entry.name);
       if (previous) {
@@ -46,9 +45,25 @@ export function parseModelYamlFiles(files: readonly ProjectFile[], errors: Sqlki
       }
       models.set(entry.name, { entry, yaml, yamlPath });
     });
-    parsed.data.analyses.forEach((entry, i) => {
+    data.analyses.forEach((entry, i) => {
       analyses.set(entry.name, { ...(entry.description ? { description: entry.description } : {}), yaml, yamlPath: ['analyses', i] });
     });
   }
   return { models, analyses };
+}
+
+function validate(file: ProjectFile, errors: SqlkitError[]): { yaml: YamlFile; data: ModelsFile } | undefined {
+  let yaml: YamlFile;
+  try {
+    yaml = parseYamlFile(file.text, file.path);
+  } catch (error) {
+    errors.push(error as SqlkitError);
+    return undefined;
+  }
+  const parsed = modelsFileSchema.safeParse(yaml.value, { reportInput: true });
+  if (!parsed.success) {
+    errors.push(...zodIssuesToErrors(parsed.error.issues, yaml, [], (path) => keysAtPath(modelsFileSchema, path)));
+    return undefined;
+  }
+  return { yaml, data: parsed.data };
 }

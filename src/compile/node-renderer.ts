@@ -1,5 +1,6 @@
 import { SqlkitError } from '../errors/index.js';
-import type { CompiledTemplate, TemplateEngine } from '../templating/index.js';
+import type { ProjectFile } from '../project/index.js';
+import type { TemplateEngine } from '../templating/index.js';
 import { createCompileHooks, type CompileScope, type RenderCapture } from './compile-hooks.js';
 import type { ManifestNode } from './manifest.js';
 
@@ -11,7 +12,8 @@ export interface NodeRenderer {
 export function createNodeRenderer(input: {
   engine: TemplateEngine;
   scope: CompileScope;
-  templates: Map<string, CompiledTemplate>;
+  /** The files of incremental models: compiled here, only when one runs incrementally. */
+  templates: Map<string, ProjectFile>;
   nodes: Map<string, ManifestNode>;
   resolve: (sql: string) => string;
 }): NodeRenderer {
@@ -21,8 +23,9 @@ export function createNodeRenderer(input: {
       const cached = cache.get(uniqueId);
       if (cached !== undefined) return cached;
       const node = input.nodes.get(uniqueId);
-      const template = input.templates.get(uniqueId);
-      if (!node || !template) throw new SqlkitError('INTERNAL', `No template for ${uniqueId}.`);
+      const file = input.templates.get(uniqueId);
+      if (!node || !file) throw new SqlkitError('INTERNAL', `No template for ${uniqueId}.`);
+      const template = input.engine.compile(file);
       const capture: RenderCapture = { refs: new Set(), config: {} };
       const hooks = createCompileHooks(input.scope, { self: uniqueId, selfName: node.name, configKind: 'model', isIncremental: true, file: node.path }, capture);
       const sql = input.engine.render(template, hooks);

@@ -14,15 +14,19 @@ export const EPHEMERAL_PREFIX = '__sqlkit_cte__';
  * graph's topological order, so long chains of ephemeral models neither overflow the stack nor cost quadratic time.
  */
 export function createSqlResolver(nodes: Map<string, ManifestNode>, placeholders: PlaceholderTable, renderedSql: Map<string, string>, order: readonly string[]) {
-  const isEphemeral = (id: string) => {
-    const node = nodes.get(id);
-    return isModel(node) && node.config.materialized === 'ephemeral';
-  };
+  const ephemeralIds = new Set<string>();
+  for (const [id, node] of nodes) if (isModel(node) && node.config.materialized === 'ephemeral') ephemeralIds.add(id);
+  const isEphemeral = (id: string) => ephemeralIds.has(id);
   const cteName = (id: string) => quoteIdentifier(EPHEMERAL_PREFIX + nodes.get(id)!.name);
+  const relations = new Map<string, string>();
   const relationFor = (id: string) => {
-    if (isEphemeral(id)) return cteName(id);
-    const node = nodes.get(id);
-    return node && 'relation' in node ? quoteRelation(node.relation) : id;
+    let relation = relations.get(id);
+    if (relation === undefined) {
+      const node = nodes.get(id);
+      relation = isEphemeral(id) ? cteName(id) : node && 'relation' in node ? quoteRelation(node.relation) : id;
+      relations.set(id, relation);
+    }
+    return relation;
   };
   const position = new Map(order.map((id, i) => [id, i]));
   const ephemerals = new Map<string, { body: string; uses: string[] }>();

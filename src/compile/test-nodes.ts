@@ -91,19 +91,22 @@ function buildOne(
     });
   }
   const capture: RenderCapture = { refs: new Set(), config: {} };
-  const hooks = createCompileHooks(scope, { configKind: 'none', isIncremental: false, file: group.yaml.file }, capture);
+  // Most tests (not_null, unique on a column) never call a hook: make them only when one is needed.
+  let hooks: ReturnType<typeof createCompileHooks> | undefined;
+  const hooksFor = () => (hooks ??= createCompileHooks(scope, { configKind: 'none', isIncremental: false, file: group.yaml.file }, capture));
   const self = scope.placeholders.placeholder(attached.uniqueId, attached.name).toString();
   const model = config.where ? `(select * from ${self} where ${config.where}) as sqlkit_where` : self;
   const args: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(spec.args)) {
-    args[key] = typeof value === 'string' && REF_EXPRESSION.test(value) ? engine.renderExpression(value, hooks, group.yaml.file) : value;
+  for (const key in spec.args) {
+    const value = spec.args[key];
+    args[key] = typeof value === 'string' && REF_EXPRESSION.test(value) ? engine.renderExpression(value, hooksFor(), group.yaml.file) : value;
   }
   const kwargs = { model, ...(spec.columnName === undefined ? {} : { column_name: spec.columnName }), ...args };
   const builtin = BUILTIN_TEST_SQL[spec.testName];
   const renderedSql =
     builtin && engine.macroFile(`test_${spec.testName}`) === BUILTIN_TEST_MACROS.path
       ? builtin(kwargs)
-      : engine.callMacro(`test_${spec.testName}`, [], kwargs, hooks, group.yaml.file);
+      : engine.callMacro(`test_${spec.testName}`, [], kwargs, hooksFor(), group.yaml.file);
   const name = uniqueName(spec.customName ?? defaultName(spec, attached), names);
   const compiledDir = group.yaml.file.replace(/\.ya?ml$/, '');
   const node: TestNode = {
@@ -114,7 +117,7 @@ function buildOne(
     checksum: fastHash(JSON.stringify([spec.testName, spec.columnName, spec.args, spec.config])),
     fqn: [scope.config.name, ...group.yaml.file.split('/').slice(1, -1), name],
     dependsOn: [attached.uniqueId, ...[...capture.refs].filter((id) => id !== attached.uniqueId)],
-    tags: [...new Set([...config.tags, ...attached.tags])],
+    tags: config.tags.length ? [...new Set([...config.tags, ...attached.tags])] : [...attached.tags],
     testType: 'generic',
     testName: spec.testName,
     attachedTo: attached.uniqueId,

@@ -49,6 +49,17 @@ export function isSecretKey(key: string): boolean {
   return SECRET_NAME.test(key) && !/_env$/i.test(key);
 }
 
+/** Config objects repeat a handful of keys thousands of times (one per node): test each key name once. */
+const secretNameByKey = new Map<string, boolean>();
+function hasSecretName(key: string): boolean {
+  let secret = secretNameByKey.get(key);
+  if (secret === undefined) {
+    secret = SECRET_NAME.test(key);
+    secretNameByKey.set(key, secret);
+  }
+  return secret;
+}
+
 /**
  * The credential values inside a config object (a target, the cluster block, a manifest), found by key name, plus
  * the values of environment variables that `*_env` credential keys point at.
@@ -61,9 +72,11 @@ export function secretsInConfig(value: unknown, env: Record<string, string | und
     } else if (Array.isArray(node)) {
       for (const item of node) walk(item, secret);
     } else if (node && typeof node === 'object') {
-      for (const [key, item] of Object.entries(node)) {
-        if (SECRET_NAME.test(key) && /_env$/i.test(key) && typeof item === 'string') found.push(env[item] ?? '');
-        walk(item, secret || isSecretKey(key));
+      for (const key in node) {
+        const item = (node as Record<string, unknown>)[key];
+        const named = hasSecretName(key);
+        if (named && /_env$/i.test(key) && typeof item === 'string') found.push(env[item] ?? '');
+        walk(item, secret || (named && !/_env$/i.test(key)));
       }
     }
   };

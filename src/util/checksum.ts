@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/** crypto.hash (Node 20.12+) hashes in one call, without a Hash object per text; older Node takes the long way. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+function digest(algorithm: string, text: string): string {
+  return oneShot ? oneShot(algorithm, text, 'hex') : crypto.createHash(algorithm).update(text).digest('hex');
+}
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return digest('sha256', text);
 }
 
 export function shortHash(text: string, length = 8): string {
@@ -9,16 +15,9 @@ export function shortHash(text: string, length = 8): string {
 }
 
 /**
- * A fast non-cryptographic hash (two FNV-1a lanes, 64 bits as hex) for change detection on hot paths: thousands
- * of compiled files and test specs per compile, where sha256's per-call cost showed up in profiles.
+ * A short hash (64 bits of SHA-1, as hex) for change detection on hot paths: thousands of compiled files and test
+ * specs per compile. Node's one-shot crypto.hash costs a third of a hash loop in JavaScript.
  */
 export function fastHash(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+  return digest('sha1', text).slice(0, 16);
 }

@@ -25,7 +25,13 @@ export function lineAt(text: string, line: number): string | undefined {
 }
 
 export function plural(count: number, word: string, pluralWord = `${word}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? word : pluralWord}`;
+  return `${groupThousands(count)} ${count === 1 ? word : pluralWord}`;
+}
+
+/** 12345 -> "12,345", as toLocaleString('en-US') writes it, without loading locale data on a CLI's short path. */
+export function groupThousands(count: number): string {
+  if (!Number.isInteger(count)) return count.toLocaleString('en-US');
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function toPosix(path: string): string {

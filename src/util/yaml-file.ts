@@ -28,11 +28,16 @@ export function parseYamlFile(text: string, file: string): YamlFile {
   } catch (error) {
     throw syntaxError(text, file, error);
   }
+  return locatableYamlFile(text, file, value ?? {});
+}
+
+/** A YamlFile over text whose value is already known (parsed earlier): locations are still found on demand. */
+export function locatableYamlFile(text: string, file: string, value: unknown): YamlFile {
   let located: { doc: Document; lineCounter: LineCounter } | undefined;
   return {
     file,
     text,
-    value: value ?? {},
+    value,
     locate(path, options = {}) {
       located ??= documentOf(text);
       const offset = findOffset(located.doc, path, options.key ?? false);

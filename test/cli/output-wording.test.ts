@@ -40,9 +40,10 @@ describe('counts in the text output are singular for one', () => {
     expect(debug.stdout).toMatch(/^connection .*\(schema main, 1 thread\)$/m);
     expect(debug.stdout).toMatch(/^nodes +1 model, 1 test$/m);
     const compile = await runCli(['compile'], { cwd: dir });
-    expect(compile.stdout).toMatch(/^Compiled 1 model, 1 test in \d+ ms \(2 files written\)\.$/m);
-    const again = await runCli(['compile'], { cwd: dir });
-    expect(again.stdout).toMatch(/\(0 files written\)/);
+    // debug compiled the project first, so its one model comes from the parse cache
+    expect(compile.stdout).toMatch(/^Compiled 1 model, 1 test in \d+ ms \(2 files written; 1 model reused from the parse cache\)\.$/m);
+    const again = await runCli(['compile', '--no-partial-parse'], { cwd: dir });
+    expect(again.stdout).toMatch(/\(0 files written\)\.$/m);
   });
 });
 

@@ -20,10 +20,12 @@ export function compileCommand(selectors: string[], flags: GlobalFlags & Selecti
   const counts: Record<string, number> = {};
   for (const node of nodes) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
   const ms = performance.now() - started;
+  const reused = compiled.parseCache.reusedModels;
   if (output.json) {
-    output.event('compiled', { nodes: counts, written, manifest: manifestPath, ms: Math.round(ms) });
+    output.event('compiled', { nodes: counts, written, reusedModels: reused, manifest: manifestPath, ms: Math.round(ms) });
   } else {
-    output.out(`Compiled ${Object.entries(counts).map(([k, n]) => plural(n, k, k === 'analysis' ? 'analyses' : `${k}s`)).join(', ')} in ${Math.round(ms)} ms (${plural(written, 'file')} written).`);
+    const reuse = reused ? `; ${plural(reused, 'model')} reused from the parse cache` : '';
+    output.out(`Compiled ${Object.entries(counts).map(([k, n]) => plural(n, k, k === 'analysis' ? 'analyses' : `${k}s`)).join(', ')} in ${Math.round(ms)} ms (${plural(written, 'file')} written${reuse}).`);
     if (ids) {
       for (const id of ids) {
         const node = compiled.manifest.nodes[id]!;

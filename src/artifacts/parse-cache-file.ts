@@ -1,0 +1,57 @@
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import type { ParseCache } from '../compile/index.js';
+import { isSecretEnvName, type Redactor } from '../errors/index.js';
+
+export const PARSE_CACHE_FILE = 'partial_parse.bin';
+const FORMAT = 1;
+
+/** A cache written by another build of sqlkit may hold renders that build got wrong: this build ignores it. */
+const BUILD = (() => {
+  try {
+    const stat = statSync(fileURLToPath(import.meta.url));
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+/** The previous compile's parse results, or undefined when there are none or they cannot be used. */
+export function readParseCache(projectRoot: string, targetPath: string): ParseCache | undefined {
+  try {
+    const stored = deserialize(readFileSync(join(projectRoot, targetPath, PARSE_CACHE_FILE))) as { format?: number; build?: string; cache?: ParseCache };
+    return stored.format === FORMAT && stored.build === BUILD ? stored.cache : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the parse results atomically. Renders that hold a secret (a var or env_var() value the redactor knows)
+ * are left out, so the cache never stores one: those models render again next time.
+ */
+export function writeParseCache(projectRoot: string, targetPath: string, cache: ParseCache, redactor: Redactor): void {
+  const models: ParseCache['models'] = new Map();
+  for (const [path, entry] of cache.models) {
+    const { render } = entry;
+    if (render.envReads.some(([name]) => isSecretEnvName(name)) || redactor.redact(render.renderedSql) !== render.renderedSql) continue;
+    if (redactor.redact(JSON.stringify(render.config)) !== JSON.stringify(render.config)) continue;
+    models.set(path, entry);
+  }
+  const yamls: ParseCache['yamls'] = new Map();
+  for (const [path, entry] of cache.yamls) {
+    const json = JSON.stringify(entry.data);
+    if (redactor.redact(json) === json) yamls.set(path, entry);
+  }
+  const file = join(projectRoot, targetPath, PARSE_CACHE_FILE);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, serialize({ format: FORMAT, build: BUILD, cache: { key: cache.key, models, yamls } }));
+    renameSync(temporary, file);
+  } catch {
+    // Only a cache: the next compile parses everything again.
+  }
+}
