@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { SourceNode } from '../../compile/index.js';
 import { SqlkitError } from '../../errors/index.js';
 import { toPosix } from '../../util/text.js';
@@ -30,18 +30,29 @@ export function listSourceFiles(projectRoot: string, path: string, node: SourceN
   return files.sort();
 }
 
+/** Every file under `dir`, skipping hidden files and folders (.DS_Store, .git). */
 function walk(dir: string): string[] {
   const out: string[] = [];
+  // Folders are few and files many (20,000 song files in a few hundred folders): judge each folder once.
+  const hiddenFolder = new Map<string, boolean>();
+  const inHiddenFolder = (folder: string): boolean => {
+    let hidden = hiddenFolder.get(folder);
+    if (hidden === undefined) {
+      hidden = toPosix(relative(dir, folder)).split('/').some((part) => part.startsWith('.'));
+      hiddenFolder.set(folder, hidden);
+    }
+    return hidden;
+  };
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = join(entry.parentPath, entry.name);
-    if (toPosix(relative(dir, full)).split('/').some((part) => part.startsWith('.'))) continue;
-    out.push(full);
+    if (!entry.isFile() || entry.name.startsWith('.') || inHiddenFolder(entry.parentPath)) continue;
+    out.push(join(entry.parentPath, entry.name));
   }
   return out;
 }
 
 export function projectRelative(projectRoot: string, file: string): string {
+  const root = projectRoot.endsWith(sep) ? projectRoot : projectRoot + sep;
+  if (file.startsWith(root) && !file.includes(`${sep}..`)) return toPosix(file.slice(root.length));
   const rel = toPosix(relative(projectRoot, file));
   return rel.startsWith('..') ? toPosix(file) : rel;
 }
