@@ -63,6 +63,8 @@ export interface SourceLoadSpec {
   maxErrors: number;
   /** Load only files not loaded before (see adapters/loading/file-stamps.ts). */
   incremental: boolean;
+  /** Load empty files as zero rows instead of failing (local files; COPY from S3 always accepts them). */
+  allowEmptyFiles: boolean;
   local?: SourceLocalLocation;
   s3?: SourceS3Location;
 }

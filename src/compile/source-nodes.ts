@@ -145,6 +145,7 @@ function loadSpecOf(table: SourceTableSpec, yaml: YamlFile, yamlPath: (string | 
     ...(table.timeformat ? { timeformat: table.timeformat } : {}),
     maxErrors: table.max_errors,
     incremental: table.incremental,
+    allowEmptyFiles: table.allow_empty_files,
     ...(location.local ? { local: { ...location.local } } : {}),
     ...(location.s3
       ? {

@@ -39,6 +39,8 @@ export const sourceTableSchema = z.strictObject({
   max_errors: z.coerce.number().int().min(0).max(100000).default(0),
   /** Load only files not loaded before (tracked by name, size and modification time); --full-refresh reloads all. */
   incremental: z.boolean().default(false),
+  /** An empty data file is most often a truncated upload, so it fails the load unless allowed. */
+  allow_empty_files: z.boolean().default(false),
   location: z.strictObject({ local: localLocationSchema.optional(), s3: s3LocationSchema.optional() }).optional(),
   columns: z.array(columnSchema).default([]),
   tests: testList.optional(),

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   ADAPTER_CANCELLED: { exit: 1, title: 'statement cancelled' },
   ADAPTER_UNSUPPORTED: { exit: 2, title: 'not supported by this warehouse' },
   LOAD_NO_FILES: { exit: 1, title: 'no source files' },
+  LOAD_EMPTY_FILE: { exit: 1, title: 'empty source file' },
   LOAD_MALFORMED_JSON: { exit: 1, title: 'malformed JSON' },
   LOAD_BAD_VALUE: { exit: 1, title: 'value does not fit its column' },
   LOAD_TOO_MANY_ERRORS: { exit: 1, title: 'too many bad rows' },

@@ -431,6 +431,12 @@ export const CASES: CorpusCase[] = [
     expect: { code: 'LOAD_MALFORMED_JSON', file: ORDERS_DATA, line: 2, hintIncludes: 'max_errors', exit: 1 },
   },
   {
+    name: 'an empty data file (an upload cut short)',
+    overlay: { [ORDERS_DATA]: '' },
+    args: ['run'],
+    expect: { code: 'LOAD_EMPTY_FILE', file: ORDERS_DATA, line: 1, hintIncludes: 'allow_empty_files: true', exit: 1 },
+  },
+  {
     name: 'a string in a numeric column',
     overlay: { [ORDERS_DATA]: STRING_IN_NUMERIC },
     args: ['build'],

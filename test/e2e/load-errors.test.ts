@@ -265,23 +265,40 @@ describe('missing and empty data', () => {
     expect(error.hint).toContain("'data/evnets'");
   });
 
-  it('an empty data file loads zero rows from that file and does not fail the load', async () => {
-    const dir = eventsProject({
-      'data/events/a.jsonl': `${line(1, 'a', 1)}\n${line(2, 'b', 2)}\n`,
-      'data/events/empty.jsonl': '',
-      'data/events/blank.jsonl': '\n\n',
-    });
+  it('an empty data file fails the load with LOAD_EMPTY_FILE naming it, and the old table stays', async () => {
+    const dir = eventsProject({ 'data/events/a.jsonl': `${line(1, 'a', 1)}\n${line(2, 'b', 2)}\n` });
+    expect((await run(dir)).result.code).toBe(0);
+    writeFileSync(join(dir, 'data/events/b.jsonl'), '');
+    const { result, byName } = await run(dir);
+    expect(result.code).toBe(1);
+    expect(byName['raw.events']!.error).toMatchObject({ code: 'LOAD_EMPTY_FILE', file: 'data/events/b.jsonl', line: 1 });
+    expect(byName['raw.events']!.error!.hint).toContain('allow_empty_files: true');
+    expect(byName['event_counts']!.status).toBe('skipped');
+    expect(await ids(dir)).toEqual([1, 2]);
+  });
+
+  it('with allow_empty_files, an empty or blank data file loads zero rows and the load succeeds', async () => {
+    const allow = EVENTS_YML.replace('        format: jsonl\n', '        format: jsonl\n        allow_empty_files: true\n');
+    const dir = eventsProject(
+      {
+        'data/events/a.jsonl': `${line(1, 'a', 1)}\n${line(2, 'b', 2)}\n`,
+        'data/events/empty.jsonl': '',
+        'data/events/blank.jsonl': '\n\n',
+      },
+      allow,
+    );
     const { result, byName } = await run(dir);
     expect(result.code).toBe(0);
     expect(byName['raw.events']).toMatchObject({ status: 'success', rowsAffected: 2 });
     expect(await ids(dir)).toEqual([1, 2]);
     expect(byName['raw.events']!.warnings).toBeUndefined();
-    // Nothing was rejected, so the rejected-rows table was never even created.
-    expect(await rows(dir, "select table_name from information_schema.tables where table_name = 'sqlkit_load_errors'")).toEqual([]);
+    // Nothing was rejected, so nothing was recorded (the table itself is created before loads run).
+    expect(await rows(dir, 'select count(*)::int as n from raw.sqlkit_load_errors')).toEqual([{ n: 0 }]);
   });
 
-  it('a folder holding only an empty file loads an empty table', async () => {
-    const dir = eventsProject({ 'data/events/empty.jsonl': '' });
+  it('with allow_empty_files, a folder holding only an empty file loads an empty table', async () => {
+    const allow = EVENTS_YML.replace('        format: jsonl\n', '        format: jsonl\n        allow_empty_files: true\n');
+    const dir = eventsProject({ 'data/events/empty.jsonl': '' }, allow);
     const { result, byName } = await run(dir);
     expect(result.code).toBe(0);
     expect(byName['raw.events']).toMatchObject({ status: 'success', rowsAffected: 0 });
