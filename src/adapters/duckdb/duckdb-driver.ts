@@ -5,7 +5,8 @@ import type { DuckdbTarget } from '../../config/index.js';
 import { SqlkitError } from '../../errors/index.js';
 import { cancelledBeforeStart, cancelWhileRunning } from '../cancellation.js';
 import { SessionPool } from '../session-pool.js';
-import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult, type Session } from '../types.js';
+import { executeInTransaction } from '../transaction.js';
+import type { Driver, ExecuteOptions, QueryResult, Session } from '../types.js';
 
 const SAFE_INTEGER_TYPES = new Set(['BIGINT', 'HUGEINT', 'UBIGINT', 'UHUGEINT']);
 /** An interrupt that lands before DuckDB starts the query is lost; it is repeated until the query returns. */
@@ -107,23 +108,9 @@ class DuckdbSession implements Session {
     }
   }
 
-  async executeAtomic(statements: readonly string[], options: ExecuteOptions = {}): Promise<QueryResult[]> {
-    await this.connection.run('begin transaction');
-    const results: QueryResult[] = [];
-    try {
-      for (const [index, sql] of statements.entries()) {
-        try {
-          results.push(await this.execute(sql, options));
-        } catch (error) {
-          throw markFailedStatement(error, index);
-        }
-      }
-      await this.connection.run('commit');
-      return results;
-    } catch (error) {
-      await this.connection.run('rollback').catch(() => undefined);
-      throw error;
-    }
+  executeAtomic(statements: readonly string[], options: ExecuteOptions = {}): Promise<QueryResult[]> {
+    const run = (sql: string) => () => this.connection.run(sql);
+    return executeInTransaction({ begin: run('begin transaction'), commit: run('commit'), rollback: run('rollback') }, statements, (sql) => this.execute(sql, options));
   }
 
   /**

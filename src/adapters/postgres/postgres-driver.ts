@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { PostgresTarget } from '../../config/index.js';
 import { cancelledBeforeStart, cancelWhileRunning } from '../cancellation.js';
 import { SessionPool } from '../session-pool.js';
-import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult, type Session } from '../types.js';
+import { executeInTransaction } from '../transaction.js';
+import type { Driver, ExecuteOptions, QueryResult, Session } from '../types.js';
 
 const { Client, types } = pg;
 
@@ -119,23 +120,9 @@ export class PostgresSession implements Session {
     }
   }
 
-  async executeAtomic(statements: readonly string[], options: ExecuteOptions = {}): Promise<QueryResult[]> {
-    await this.client.query('begin');
-    const results: QueryResult[] = [];
-    try {
-      for (const [index, sql] of statements.entries()) {
-        try {
-          results.push(await this.execute(sql, options));
-        } catch (error) {
-          throw markFailedStatement(error, index);
-        }
-      }
-      await this.client.query('commit');
-      return results;
-    } catch (error) {
-      await this.client.query('rollback').catch(() => undefined);
-      throw error;
-    }
+  executeAtomic(statements: readonly string[], options: ExecuteOptions = {}): Promise<QueryResult[]> {
+    const run = (sql: string) => () => this.client.query(sql);
+    return executeInTransaction({ begin: run('begin'), commit: run('commit'), rollback: run('rollback') }, statements, (sql) => this.execute(sql, options));
   }
 
   /** Cancels the statement running now, from a separate connection; does nothing between statements. */
