@@ -84,6 +84,11 @@ export class BaseDialect implements SqlDialect {
     return undefined;
   }
 
+  /** DuckDB admits one writing process; Redshift's serializable isolation fails the second merge instead. */
+  lockForMerge(_relation: RelationName): string | undefined {
+    return undefined;
+  }
+
   countRows(sql: string): string {
     return `select count(*) as sqlkit_count from (\n${sql}\n) as sqlkit_counted`;
   }

@@ -74,6 +74,11 @@ export interface SqlDialect {
   addColumn(target: RelationName, column: ColumnDescription): string;
   /** Statistics refresh after a bulk write, for engines whose planner needs it; undefined when not needed. */
   analyze(relation: RelationName): string | undefined;
+  /**
+   * A statement that makes concurrent merges into `relation` wait for each other inside their transactions, where
+   * the engine would otherwise let two delete+insert merges miss each other's rows; undefined where it does not.
+   */
+  lockForMerge(relation: RelationName): string | undefined;
   countRows(sql: string): string;
   limit(sql: string, limit: number): string;
 }
@@ -84,6 +89,19 @@ export interface Introspector {
   listColumns(session: Session, relation: RelationName): Promise<ColumnDescription[]>;
   /** Views that depend on `relation`, dependencies first, with their definitions; for engines binding views by identity. */
   dependentViews?(session: Session, relation: RelationName): Promise<{ relation: RelationName; sql: string }[]>;
+}
+
+/**
+ * How runs sharing a warehouse tell live runs from dead ones. Temporary relations carry their run's id; cleanup
+ * drops a leftover only when its run is over, never one a concurrent run is still building.
+ */
+export interface RunRegistry {
+  /** Marks the run live until `end()`; called once, before the run creates any relation. */
+  begin(runId: string): Promise<void>;
+  /** The ids among `runIds` whose run may still be going: their temporary relations must stay. */
+  liveRuns(session: Session, runIds: readonly string[]): Promise<Set<string>>;
+  /** Marks the run over; never throws. */
+  end(): Promise<void>;
 }
 
 export interface LoadError {
@@ -152,6 +170,7 @@ export interface Adapter {
   readonly capabilities: Capabilities;
   readonly introspector: Introspector;
   readonly driver: Driver;
+  readonly runs: RunRegistry;
   /** Loads a source table and swaps it in atomically; rejected rows are returned and recorded. */
   loadSource(session: Session, request: SourceLoadRequest): Promise<SourceLoadResult>;
   /** Turns an engine error into a SqlkitError that names the node, its files and, where known, the line. */

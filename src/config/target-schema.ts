@@ -45,6 +45,8 @@ export const redshiftTargetSchema = z
     max_attempts: z.coerce.number().int().positive().default(8),
     /** IAM role COPY uses when a source does not name one. */
     iam_role: z.string().optional(),
+    /** Seconds without a heartbeat after which a run counts as dead, so its leftover temporary tables may be dropped. */
+    stale_run_seconds: z.coerce.number().int().positive().default(900),
   })
   .refine((t) => Boolean(t.cluster_identifier) !== Boolean(t.workgroup_name), {
     message: 'give exactly one of cluster_identifier (provisioned) or workgroup_name (serverless)',
@@ -63,5 +65,6 @@ export const TARGET_KEYS: Record<EngineName, string[]> = {
   duckdb: Object.keys(duckdbTargetSchema.shape),
   postgres: Object.keys(postgresTargetSchema.shape),
   redshift: ['type', 'cluster_identifier', 'workgroup_name', 'database', 'db_user', 'secret_arn', 'region', 'endpoint',
-    'schema', 'threads', 'statement_timeout', 'poll_initial_ms', 'poll_max_ms', 'max_attempts', 'iam_role'],
+    'schema', 'threads', 'statement_timeout', 'poll_initial_ms', 'poll_max_ms', 'max_attempts', 'iam_role',
+    'stale_run_seconds'],
 };

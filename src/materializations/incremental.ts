@@ -39,7 +39,9 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
         hint: "Set unique_key (config(unique_key='id')), or use incremental_strategy='append'.",
       });
     }
+    const lock = strategy === 'delete+insert' ? dialect.lockForMerge(target) : undefined;
     const statements = [
+      ...(lock ? [lock] : []),
       ...plan.added.map((column) => dialect.addColumn(target, column)),
       ...(strategy === 'delete+insert' ? [dialect.deleteMatching(target, staging, uniqueKey)] : []),
       dialect.insertFrom(target, staging, plan.insert),
@@ -48,7 +50,7 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
     const results = await runStatements(ctx, node, statements, undefined, true);
     const warnings = await refreshStatistics(ctx, node, target);
     const inserted = results[results.length - 2]?.rowCount ?? 0;
-    const deleted = strategy === 'delete+insert' ? (results[plan.added.length]?.rowCount ?? 0) : 0;
+    const deleted = strategy === 'delete+insert' ? (results[(lock ? 1 : 0) + plan.added.length]?.rowCount ?? 0) : 0;
     return { rowsAffected: inserted, message: `${inserted} rows inserted${deleted ? `, ${deleted} replaced` : ''}`, ...(warnings.length ? { warnings } : {}) };
   } catch (error) {
     await ctx.session.execute(dialect.dropRelationIfExists(staging, 'table')).catch(() => undefined);

@@ -7,7 +7,7 @@ import { generations, type SelectionInput } from '../graph/index.js';
 import type { MaterializeContext, RelationCache } from '../materializations/index.js';
 import { planExecution } from './execution-plan.js';
 import { executeNode, nodeKind } from './execute-node.js';
-import { prepareWarehouse, schemasWritten } from './prepare-warehouse.js';
+import { bookkeepingTables, prepareWarehouse, schemasWritten } from './prepare-warehouse.js';
 import type { Command, NodeResult, RunEvent, RunSummary } from './run-events.js';
 import { schedule } from './scheduler.js';
 
@@ -135,6 +135,7 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
     throw toSqlkitError(error);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    await adapter.runs.end();
     await adapter.driver.close().catch(() => undefined);
   }
   const elapsed = (Date.now() - startedAt.getTime()) / 1000;
@@ -147,7 +148,10 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
     });
     const setup = await adapter.driver.acquire();
     try {
-      const prepared = await prepareWarehouse(adapter, setup, schemasWritten(plan.nodes.values(), usesFailures ? failuresSchema : undefined), runId, () => undefined);
+      // Before anything is created, so no other run's cleanup takes this run's temporary relations for leftovers.
+      await adapter.runs.begin(runId);
+      const schemas = schemasWritten(plan.nodes.values(), usesFailures ? failuresSchema : undefined);
+      const prepared = await prepareWarehouse(adapter, setup, schemas, runId, () => undefined, bookkeepingTables(plan.nodes.values(), adapter));
       return prepared.relations;
     } catch (error) {
       throw adapter.translateError(error, {});

@@ -1,6 +1,6 @@
 import type { DuckdbTarget } from '../../config/index.js';
 import { plural } from '../../util/text.js';
-import type { Adapter, Capabilities, ErrorContext, Session, SourceLoadRequest } from '../types.js';
+import type { Adapter, Capabilities, ErrorContext, RunRegistry, Session, SourceLoadRequest } from '../types.js';
 import { DuckdbDialect } from './duckdb-dialect.js';
 import { DuckdbDriver } from './duckdb-driver.js';
 import { translateDuckdbError } from './duckdb-errors.js';
@@ -14,6 +14,13 @@ const CAPABILITIES: Capabilities = {
   loadsLocalFiles: true,
 };
 
+/** DuckDB's file lock lets one process at a time open the database, so the run that left a relation behind is over. */
+const SINGLE_WRITER: RunRegistry = {
+  begin: async () => undefined,
+  liveRuns: async () => new Set(),
+  end: async () => undefined,
+};
+
 export function createDuckdbAdapter(target: DuckdbTarget, projectRoot: string): Adapter {
   const driver = new DuckdbDriver(target, projectRoot);
   const dialect = new DuckdbDialect();
@@ -24,6 +31,7 @@ export function createDuckdbAdapter(target: DuckdbTarget, projectRoot: string): 
     capabilities: CAPABILITIES,
     introspector: new DuckdbIntrospector(),
     driver,
+    runs: SINGLE_WRITER,
     loadSource: (session: Session, request: SourceLoadRequest) => loadDuckdbSource(session, request, dialect),
     translateError: (error: unknown, context: ErrorContext) => translateDuckdbError(error, context, driver.databasePath),
     describe: () => `duckdb ${driver.databasePath} (schema ${target.schema}, ${plural(target.threads, 'thread')})`,

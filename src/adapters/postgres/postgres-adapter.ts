@@ -5,6 +5,7 @@ import { PostgresDialect } from './postgres-dialect.js';
 import { PostgresDriver, type PostgresSession } from './postgres-driver.js';
 import { translatePostgresError } from './postgres-errors.js';
 import { PostgresIntrospector } from './postgres-introspector.js';
+import { PostgresRunLock } from './postgres-run-lock.js';
 import { loadPostgresSource } from './postgres-source-loader.js';
 
 const CAPABILITIES: Capabilities = {
@@ -27,6 +28,7 @@ export function createPostgresAdapter(target: PostgresTarget): Adapter {
     capabilities: CAPABILITIES,
     introspector: new PostgresIntrospector(),
     driver,
+    runs: new PostgresRunLock(() => driver.newClient()),
     loadSource: (session: Session, request: SourceLoadRequest) => loadPostgresSource(session as PostgresSession, request, dialect),
     translateError: (error: unknown, context: ErrorContext) => translatePostgresError(error, context, where),
     describe: () => `postgres ${target.user}@${where} (schema ${target.schema}, ${plural(target.threads, 'thread')})`,

@@ -9,4 +9,12 @@ export class PostgresDialect extends BaseDialect {
   override analyze(relation: RelationName): string | undefined {
     return `analyze ${this.quoteRelation(relation)}`;
   }
+
+  /**
+   * Under read committed, two runs merging the same new keys would each delete before the other's insert commits
+   * and both insert: duplicates. SHARE ROW EXCLUSIVE conflicts with itself and with writers, not with readers.
+   */
+  override lockForMerge(relation: RelationName): string | undefined {
+    return `lock table ${this.quoteRelation(relation)} in share row exclusive mode`;
+  }
 }

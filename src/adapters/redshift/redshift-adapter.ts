@@ -5,6 +5,7 @@ import { RedshiftDataApiDriver } from './redshift-data-api-driver.js';
 import { RedshiftDialect } from './redshift-dialect.js';
 import { translateRedshiftError } from './redshift-errors.js';
 import { RedshiftIntrospector } from './redshift-introspector.js';
+import { RedshiftRunRegistry } from './redshift-run-registry.js';
 import { loadRedshiftSource } from './redshift-source-loader.js';
 
 const CAPABILITIES: Capabilities = {
@@ -27,6 +28,7 @@ export function createRedshiftAdapter(target: RedshiftTarget): Adapter {
     capabilities: CAPABILITIES,
     introspector: new RedshiftIntrospector(),
     driver,
+    runs: new RedshiftRunRegistry(driver, dialect, target),
     loadSource: (session: Session, request: SourceLoadRequest) => loadRedshiftSource(session, request, dialect, target),
     translateError: (error: unknown, context: ErrorContext) => translateRedshiftError(error, context, where),
     describe: () => `redshift ${where} database ${target.database} in ${target.region} via the Data API${target.endpoint ? ` at ${target.endpoint}` : ''} (schema ${target.schema}, ${plural(target.threads, 'thread')})`,

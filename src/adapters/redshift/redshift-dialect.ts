@@ -4,6 +4,11 @@ import { PostgresDialect } from '../postgres/postgres-dialect.js';
 
 /** Redshift SQL: PostgreSQL's, plus physical table options and late-binding views. */
 export class RedshiftDialect extends PostgresDialect {
+  /** Redshift's serializable isolation fails the second of two racing merges rather than letting both insert. */
+  override lockForMerge(_relation: RelationName): string | undefined {
+    return undefined;
+  }
+
   /** CTAS takes DISTSTYLE / DISTKEY / SORTKEY between the table name and AS. */
   override createTableAs(relation: RelationName, sql: string, config?: ModelConfig): string {
     const options = this.tableOptions(config);

@@ -79,8 +79,11 @@ export async function recordCreatedTable(client: pg.ClientBase, effect: CreateTa
     if (parent && !effect.explicitSortKey) attributes = { ...attributes, sortkeyStyle: parent.sortkeyStyle, sortkey: parent.sortkey };
   }
   checkColumns(attributes, await columnNames(client, oid));
-  // OIDs of dropped tables can be reused; forget rows whose table is gone.
-  await client.query('DELETE FROM rs_compat.table_attributes t WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.table_oid)');
+  // OIDs of dropped tables can be reused; forget rows whose table is gone. Rows another transaction is deleting are
+  // skipped: waiting for them deadlocks concurrent DDL (it may hold a lock on a table this transaction reads).
+  await client.query(
+    'DELETE FROM rs_compat.table_attributes WHERE table_oid IN (SELECT table_oid FROM rs_compat.table_attributes t WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.table_oid) FOR UPDATE SKIP LOCKED)',
+  );
   await write(client, oid, attributes);
 }
 
