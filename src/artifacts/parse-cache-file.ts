@@ -1,28 +1,18 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { ParseCache } from '../compile/index.js';
 import { isSecretEnvName, type Redactor } from '../errors/index.js';
+import { SQLKIT_BUILD } from './build-id.js';
 
 export const PARSE_CACHE_FILE = 'partial_parse.bin';
 const FORMAT = 1;
-
-/** A cache written by another build of sqlkit may hold renders that build got wrong: this build ignores it. */
-const BUILD = (() => {
-  try {
-    const stat = statSync(fileURLToPath(import.meta.url));
-    return `${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return 'unknown';
-  }
-})();
 
 /** The previous compile's parse results, or undefined when there are none or they cannot be used. */
 export function readParseCache(projectRoot: string, targetPath: string): ParseCache | undefined {
   try {
     const stored = deserialize(readFileSync(join(projectRoot, targetPath, PARSE_CACHE_FILE))) as { format?: number; build?: string; cache?: ParseCache };
-    return stored.format === FORMAT && stored.build === BUILD ? stored.cache : undefined;
+    return stored.format === FORMAT && stored.build === SQLKIT_BUILD ? stored.cache : undefined;
   } catch {
     return undefined;
   }
@@ -49,7 +39,7 @@ export function writeParseCache(projectRoot: string, targetPath: string, cache: 
   try {
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, serialize({ format: FORMAT, build: BUILD, cache: { key: cache.key, models, yamls } }));
+    writeFileSync(temporary, serialize({ format: FORMAT, build: SQLKIT_BUILD, cache: { key: cache.key, models, yamls } }));
     renameSync(temporary, file);
   } catch {
     // Only a cache: the next compile parses everything again.

@@ -24,5 +24,12 @@ export function stripSqlComments(sql: string): string {
 export function trimStatement(sql: string): string {
   const end = sql.lastIndexOf(';');
   const body = end !== -1 && stripSqlComments(sql.slice(end + 1)) === '' ? sql.slice(0, end) : sql;
-  return body.replace(/[\s;]+$/, '');
+  let length = body.length;
+  while (length > 0 && isTrailing(body.charCodeAt(length - 1))) length--;
+  return length === body.length ? body : body.slice(0, length);
+}
+
+/** Whitespace or `;`, as /[\s;]/ matches them, without a regex anchored at the end (a scan from every position). */
+function isTrailing(code: number): boolean {
+  return code === 59 || code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0xfeff || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a) || code === 0x1680 || code === 0x202f || code === 0x205f || code === 0x3000;
 }

@@ -38,6 +38,8 @@ export interface Redactor {
   redact(text: string): string;
   redactDeep<T>(value: T): T;
   add(secret: string | undefined): void;
+  /** Whether any secret value is known; without one, redact() depends on its text alone (the shape rules). */
+  knowsSecrets(): boolean;
 }
 
 export function isSecretEnvName(name: string): boolean {
@@ -130,7 +132,7 @@ export function createRedactor(env: Record<string, string | undefined> = {}, sec
     return value;
   };
 
-  return { redact, redactDeep, add };
+  return { redact, redactDeep, add, knowsSecrets: () => values.size > 0 };
 }
 
 /** Only plain data is walked: a Date or a Buffer in a query result is left as it is. */

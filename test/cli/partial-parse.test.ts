@@ -125,3 +125,16 @@ describe('partial parsing', () => {
     expect(compiledSql(dir, 'base')).not.toContain(secret);
   });
 });
+
+describe('compiled SQL index', () => {
+  it('rewrites a compiled file redacted once a value in it becomes a known secret, though the SQL did not change', async () => {
+    const value = 'tok-4f9a8e77c1d2';
+    const dir = writeProject({ ...FILES, 'models/base.sql': `select 1 as id, 10 as amount, '${value}' as region\n` });
+    await compile(dir);
+    expect(compiledSql(dir, 'base')).toContain(value);
+    const again = await compile(dir, [], { SQLKIT_SECRET_TOKEN: value });
+    expect(again.code, again.stderr).toBe(0);
+    expect(compiledSql(dir, 'base')).not.toContain(value);
+    expect(compiledSql(dir, 'base')).toContain('*****');
+  });
+});
