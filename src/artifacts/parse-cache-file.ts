@@ -20,18 +20,29 @@ export function readParseCache(projectRoot: string, targetPath: string): ParseCa
 
 /**
  * Writes the parse results atomically. Renders that hold a secret (a var or env_var() value the redactor knows)
- * are left out, so the cache never stores one: those models render again next time.
+ * are left out, so the cache never stores one: those models render again next time. Only `fresh` entries need
+ * checking when no secret value is known: the others passed the check when they were stored, under a redactor
+ * that knew at least the shape rules this one applies.
  */
-export function writeParseCache(projectRoot: string, targetPath: string, cache: ParseCache, redactor: Redactor): void {
+export function writeParseCache(projectRoot: string, targetPath: string, cache: ParseCache, redactor: Redactor, fresh: ReadonlySet<string>): void {
+  const checkAll = redactor.knowsSecrets();
   const models: ParseCache['models'] = new Map();
   for (const [path, entry] of cache.models) {
     const { render } = entry;
+    if (!checkAll && !fresh.has(path)) {
+      models.set(path, entry);
+      continue;
+    }
     if (render.envReads.some(([name]) => isSecretEnvName(name)) || redactor.redact(render.renderedSql) !== render.renderedSql) continue;
     if (redactor.redact(JSON.stringify(render.config)) !== JSON.stringify(render.config)) continue;
     models.set(path, entry);
   }
   const yamls: ParseCache['yamls'] = new Map();
   for (const [path, entry] of cache.yamls) {
+    if (!checkAll && !fresh.has(path)) {
+      yamls.set(path, entry);
+      continue;
+    }
     const json = JSON.stringify(entry.data);
     if (redactor.redact(json) === json) yamls.set(path, entry);
   }

@@ -34,7 +34,12 @@ export interface CompiledProject {
   /** A node's SQL runnable on its own (an ephemeral model with the ephemeral models it uses inlined). */
   standaloneSql(uniqueId: string): string;
   /** What this compile parsed, for the next one; `changed` is false when it holds nothing new. */
-  parseCache: ParseCache & { changed: boolean; reusedModels: number };
+  parseCache: ParseCache & {
+    changed: boolean;
+    reusedModels: number;
+    /** Paths of the model and YAML files parsed this time rather than reused. */
+    fresh: Set<string>;
+  };
 }
 
 /**
@@ -58,6 +63,7 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   const previous = options.parseCache?.key === cacheKey ? options.parseCache : undefined;
   const next = emptyParseCache(cacheKey);
   let reusedModels = 0;
+  const fresh = new Set<string>();
 
   const sources = parseSourceFiles(files.sourceYamls, config, options.env, errors);
   const modelYaml = parseModelYamlFiles(files.modelYamls, errors, previous, next);
@@ -87,6 +93,7 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
       const reused = reusableRender(previous, info.file.path, info.file.text, options.env, isDeclared);
       const render = reused ?? renderModelTemplate(info, engine, scope);
       if (reused) reusedModels++;
+      else fresh.add(info.file.path);
       next.models.set(info.file.path, { text: info.file.text, render });
       const node = buildModelNode(info, render, scope, yamlEntry);
       if (!node) {
@@ -156,7 +163,8 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   };
   const renderer = createNodeRenderer({ engine, scope, templates, nodes, resolve });
   const standaloneSql = (id: string) => resolve(renderedSql.get(id) ?? '');
-  return { manifest, graph, renderer, standaloneSql, parseCache: { ...next, changed: isChanged(previous, next, reusedModels), reusedModels } };
+  for (const [path, entry] of next.yamls) if (previous?.yamls.get(path)?.text !== entry.text) fresh.add(path);
+  return { manifest, graph, renderer, standaloneSql, parseCache: { ...next, changed: isChanged(previous, next, reusedModels), reusedModels, fresh } };
 }
 
 function isChanged(previous: ParseCache | undefined, next: ParseCache, reusedModels: number): boolean {
