@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateProject } from './generate-project.js';
@@ -33,6 +34,8 @@ export async function benchCompile(sizes: readonly number[], reps: number): Prom
       baseline.push((await runTimed(process.execPath, ['-e', READ_ALL], { cwd: dir })).wallMs);
       rmSync(join(dir, 'target'), { recursive: true, force: true });
       await compile(cold);
+      // The cold run wrote every compiled file: flush them, so their write-back does not land in the next timings.
+      spawnSync('sync');
       appendFileSync(edited, `-- edit ${i}\n`);
       await compile(oneEdit);
       await compile(unchanged);

@@ -6,7 +6,7 @@ import { isSecretEnvName, type Redactor } from '../errors/index.js';
 import { SQLKIT_BUILD } from './build-id.js';
 
 export const PARSE_CACHE_FILE = 'partial_parse.bin';
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The previous compile's parse results, or undefined when there are none or they cannot be used. */
 export function readParseCache(projectRoot: string, targetPath: string): ParseCache | undefined {

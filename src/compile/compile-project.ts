@@ -90,11 +90,11 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   for (const info of infos) {
     const yamlEntry = modelYaml.models.get(info.name);
     try {
-      const reused = reusableRender(previous, info.file.path, info.file.text, options.env, isDeclared);
+      const reused = reusableRender(previous, info.file.path, info.checksum, options.env, isDeclared);
       const render = reused ?? renderModelTemplate(info, engine, scope);
       if (reused) reusedModels++;
       else fresh.add(info.file.path);
-      next.models.set(info.file.path, { text: info.file.text, render });
+      next.models.set(info.file.path, { checksum: info.checksum, render });
       const node = buildModelNode(info, render, scope, yamlEntry);
       if (!node) {
         scope.disabledModels.add(info.name);
@@ -163,14 +163,14 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   };
   const renderer = createNodeRenderer({ engine, scope, templates, nodes, resolve });
   const standaloneSql = (id: string) => resolve(renderedSql.get(id) ?? '');
-  for (const [path, entry] of next.yamls) if (previous?.yamls.get(path)?.text !== entry.text) fresh.add(path);
+  for (const [path, entry] of next.yamls) if (previous?.yamls.get(path)?.checksum !== entry.checksum) fresh.add(path);
   return { manifest, graph, renderer, standaloneSql, parseCache: { ...next, changed: isChanged(previous, next, reusedModels), reusedModels, fresh } };
 }
 
 function isChanged(previous: ParseCache | undefined, next: ParseCache, reusedModels: number): boolean {
   if (!previous || previous.models.size !== next.models.size || reusedModels !== next.models.size) return true;
   if (previous.yamls.size !== next.yamls.size) return true;
-  for (const [path, entry] of next.yamls) if (previous.yamls.get(path)?.text !== entry.text) return true;
+  for (const [path, entry] of next.yamls) if (previous.yamls.get(path)?.checksum !== entry.checksum) return true;
   return false;
 }
 

@@ -16,6 +16,8 @@ export interface ModelFileInfo {
   uniqueId: string;
   /** Folders between the models path and the file. */
   folders: string[];
+  /** SHA-256 of the file's text: the manifest's checksum, and what the parse cache matches on. */
+  checksum: string;
 }
 
 
@@ -47,7 +49,7 @@ export function indexModelFiles(files: readonly ProjectFile[], projectName: stri
       );
       continue;
     }
-    const info = { file, name, uniqueId: `model.${projectName}.${name}`, folders: parts };
+    const info = { file, name, uniqueId: `model.${projectName}.${name}`, folders: parts, checksum: sha256(file.text) };
     byName.set(name, info);
     infos.push(info);
   }
@@ -89,7 +91,7 @@ export function buildModelNode(info: ModelFileInfo, render: ModelRender, scope: 
     resourceType: 'model',
     name: info.name,
     path: file.path,
-    checksum: sha256(file.text),
+    checksum: info.checksum,
     fqn: [scope.config.name, ...info.folders, info.name],
     dependsOn: render.refs,
     tags: config.tags,

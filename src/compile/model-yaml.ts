@@ -2,6 +2,7 @@ import { keysAtPath, modelsFileSchema, zodIssuesToErrors, type ModelEntrySpec } 
 import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
 import { locatableYamlFile, parseYamlFile, type YamlFile } from '../util/yaml-file.js';
+import { sha256 } from '../util/checksum.js';
 import { reusableYaml, type ParseCache } from './parse-cache.js';
 
 export interface ModelYamlEntry {
@@ -25,11 +26,12 @@ export function parseModelYamlFiles(files: readonly ProjectFile[], errors: Sqlki
   const models = new Map<string, ModelYamlEntry>();
   const analyses: ParsedModelYaml['analyses'] = new Map();
   for (const file of files) {
-    const reused = reusableYaml(previous, file.path, file.text) as ModelsFile | undefined;
+    const checksum = sha256(file.text);
+    const reused = reusableYaml(previous, file.path, checksum) as ModelsFile | undefined;
     const read = reused ? { yaml: locatableYamlFile(file.text, file.path, undefined), data: reused } : validate(file, errors);
     if (!read) continue;
     const { yaml, data } = read;
-    next?.yamls.set(file.path, { text: file.text, data });
+    next?.yamls.set(file.path, { checksum, data });
     data.models.forEach((entry, i) => {
       const yamlPath = ['models', i];
       const previous = models.get(entry.name);

@@ -10,8 +10,9 @@ import type { ModelRender } from './model-nodes.js';
 export interface ParseCache {
   /** Hash of the inputs every render shares: see renderInputsKey. */
   key: string;
-  models: Map<string, { text: string; render: ModelRender }>;
-  yamls: Map<string, { text: string; data: unknown }>;
+  /** By file path; `checksum` is the SHA-256 of the file's text, as in the manifest. */
+  models: Map<string, { checksum: string; render: ModelRender }>;
+  yamls: Map<string, { checksum: string; data: unknown }>;
 }
 
 /** Everything a model render can see besides its own file: engine, target, project name, macros and vars. */
@@ -25,25 +26,25 @@ export function emptyParseCache(key: string): ParseCache {
 }
 
 /**
- * The previous render of a model file, if it still holds: same text, every env_var() it read unchanged, and every
+ * The previous render of a model file, if it still holds: same text (checksum), every env_var() it read unchanged, and every
  * node it referenced still declared (a ref to a model since removed renders again, to report it).
  */
 export function reusableRender(
   previous: ParseCache | undefined,
   path: string,
-  text: string,
+  checksum: string,
   env: Record<string, string | undefined>,
   isDeclared: (uniqueId: string) => boolean,
 ): ModelRender | undefined {
   const hit = previous?.models.get(path);
-  if (!hit || hit.text !== text) return undefined;
+  if (!hit || hit.checksum !== checksum) return undefined;
   const { render } = hit;
   if (!render.envReads.every(([name, value]) => (env[name] ?? null) === value)) return undefined;
   if (!render.refs.every(isDeclared)) return undefined;
   return render;
 }
 
-export function reusableYaml(previous: ParseCache | undefined, path: string, text: string): unknown {
+export function reusableYaml(previous: ParseCache | undefined, path: string, checksum: string): unknown {
   const hit = previous?.yamls.get(path);
-  return hit && hit.text === text ? hit.data : undefined;
+  return hit && hit.checksum === checksum ? hit.data : undefined;
 }

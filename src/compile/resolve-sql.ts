@@ -36,6 +36,7 @@ export function createSqlResolver(nodes: Map<string, ManifestNode>, placeholders
     ephemerals.set(id, { body: trimStatement(placeholders.resolve(sql, relationFor)), uses: placeholders.referencedIn(sql).filter(isEphemeral) });
   }
   const needsOf = (sql: string): string[] => {
+    if (ephemeralIds.size === 0) return [];
     const stack = placeholders.referencedIn(sql).filter(isEphemeral);
     const reached = new Set<string>();
     while (stack.length) {
