@@ -1,7 +1,7 @@
 import type { ManifestNode, TestNode } from '../compile/index.js';
 import { isModel, isSource, isTest } from '../compile/index.js';
 import { executeDataTest } from '../data-tests/index.js';
-import { SqlkitError, toSqlkitError, type Redactor } from '../errors/index.js';
+import { SqlkitError, type Redactor } from '../errors/index.js';
 import { loadSourceTable, materializeIncremental, materializeTable, materializeView, type MaterializeContext, type MaterializeResult } from '../materializations/index.js';
 import type { NodeErrorInfo, NodeResult, NodeStatus } from './run-events.js';
 
@@ -48,7 +48,12 @@ export async function executeNode(node: ManifestNode, ctx: MaterializeContext, o
       ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     });
   } catch (error) {
-    const err = toSqlkitError(error, 'ADAPTER_SQL');
+    // Engine errors raised outside runStatements (a source loader's own statements, catalog queries) get the same
+    // translation, so an interrupted statement is ADAPTER_CANCELLED wherever it ran.
+    const err =
+      error instanceof SqlkitError
+        ? error
+        : ctx.adapter.translateError(error, { node: node.uniqueId, nodePath: node.path, ...('compiledPath' in node ? { compiledPath: node.compiledPath } : {}) });
     return finish('error', { message: options.redactor.redact(err.message), error: errorInfo(err, options.redactor) });
   }
 }
