@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { waitUntil } from '../reliability/live-cli.js';
-import { startEngine, type EngineContext } from '../support/engine-harness.js';
+import { useEngine, type EngineContext } from '../support/engine-harness.js';
 import { testEngines } from '../support/engines.js';
 import { readRunResults, runCli } from '../support/sqlkit-cli.js';
-import { removeTempProjects, writeProject } from '../support/temp-project.js';
+import { writeProject } from '../support/temp-project.js';
 import { backingDatabase, connect, waitingOnLock } from './concurrency-support.js';
 
 const engines = testEngines();
@@ -42,13 +42,7 @@ function sourcesProject(ctx: EngineContext, schema: string): string {
 
 describe.runIf(engines.includes('postgres'))('bookkeeping tables created while another session creates them, on postgres', () => {
   let ctx: EngineContext;
-  beforeAll(async () => {
-    ctx = await startEngine('postgres', inject('postgres'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    removeTempProjects();
-  });
+  useEngine('postgres', (started) => (ctx = started));
 
   const cases = [
     { what: 'the schema', object: (schema: string) => `create schema ${schema}`, waitsOn: 'create schema', schemaExists: false },
@@ -86,13 +80,7 @@ describe.runIf(engines.includes('postgres'))('bookkeeping tables created while a
 
 describe.runIf(engines.includes('redshift'))('the run registry created while another session creates it, on redshift', () => {
   let ctx: EngineContext;
-  beforeAll(async () => {
-    ctx = await startEngine('redshift', inject('postgres'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    removeTempProjects();
-  });
+  useEngine('redshift', (started) => (ctx = started));
 
   it('a run registers when another session creates sqlkit_runs at the same moment', async () => {
     const schema = 'registry';

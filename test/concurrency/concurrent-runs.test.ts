@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { startCli, waitUntil } from '../reliability/live-cli.js';
-import { startEngine, type EngineContext } from '../support/engine-harness.js';
+import { useEngine, type EngineContext } from '../support/engine-harness.js';
 import { testEngines } from '../support/engines.js';
 import { runCli } from '../support/sqlkit-cli.js';
-import { removeTempProjects } from '../support/temp-project.js';
 import { backingDatabase, checkTables, concurrencyProject, connect, expectedTables, temporaryRelations } from './concurrency-support.js';
 
 const engines = testEngines().filter((e): e is 'postgres' | 'redshift' => e === 'postgres' || e === 'redshift');
@@ -17,13 +16,7 @@ const STALE_SECONDS = 2;
  */
 describe.each(engines)('concurrent runs on %s', (engine) => {
   let ctx: EngineContext;
-  beforeAll(async () => {
-    ctx = await startEngine(engine, inject('postgres'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    removeTempProjects();
-  });
+  useEngine(engine, (started) => (ctx = started));
 
   const targetExtra = engine === 'redshift' ? `    stale_run_seconds: ${STALE_SECONDS}\n` : '';
 

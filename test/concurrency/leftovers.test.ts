@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEngine, type EngineContext } from '../support/engine-harness.js';
+import { describe, expect, inject, it } from 'vitest';
+import { useEngine, type EngineContext } from '../support/engine-harness.js';
 import { testEngines } from '../support/engines.js';
 import { runCli } from '../support/sqlkit-cli.js';
-import { removeTempProjects } from '../support/temp-project.js';
 import { backingDatabase, checkTables, concurrencyProject, connect, expectedTables, temporaryRelations } from './concurrency-support.js';
 
 const engines = testEngines().filter((e): e is 'postgres' | 'redshift' => e === 'postgres' || e === 'redshift');
@@ -20,13 +19,7 @@ function leftovers(schema: string, runId: string): { names: string[]; create: st
 
 describe.each(engines)('leftover temporary relations on %s', (engine) => {
   let ctx: EngineContext;
-  beforeAll(async () => {
-    ctx = await startEngine(engine, inject('postgres'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    removeTempProjects();
-  });
+  useEngine(engine, (started) => (ctx = started));
 
   it("a dead run's leftovers are dropped by the next run", async () => {
     const schema = 'dead';

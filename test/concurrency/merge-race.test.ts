@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { waitUntil } from '../reliability/live-cli.js';
-import { startEngine, type EngineContext } from '../support/engine-harness.js';
+import { useEngine, type EngineContext } from '../support/engine-harness.js';
 import { testEngines } from '../support/engines.js';
 import { runCli } from '../support/sqlkit-cli.js';
-import { removeTempProjects, writeProject } from '../support/temp-project.js';
+import { writeProject } from '../support/temp-project.js';
 import { backingDatabase, connect, waitingOnLock } from './concurrency-support.js';
 
 /**
@@ -13,13 +13,7 @@ import { backingDatabase, connect, waitingOnLock } from './concurrency-support.j
  */
 describe.skipIf(!testEngines().includes('postgres'))('incremental merges racing on postgres', () => {
   let ctx: EngineContext;
-  beforeAll(async () => {
-    ctx = await startEngine('postgres', inject('postgres'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    removeTempProjects();
-  });
+  useEngine('postgres', (started) => (ctx = started));
 
   it('two runs merging the same new keys leave each key once', async () => {
     const schema = 'merge_race';

@@ -1,9 +1,9 @@
 import { DescribeStatementCommand, ListStatementsCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEngine, type EngineContext } from '../support/engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useEngine, type EngineContext } from '../support/engine-harness.js';
 import { testEngines } from '../support/engines.js';
 import { readRunResults, runCli } from '../support/sqlkit-cli.js';
-import { removeTempProjects, writeProject } from '../support/temp-project.js';
+import { writeProject } from '../support/temp-project.js';
 import { startCli, waitUntil } from './live-cli.js';
 
 const engines = testEngines();
@@ -45,13 +45,7 @@ interface RunResultsWithRun {
 
 describe.each(engines)('Ctrl-C on %s', (engine) => {
   let ctx: EngineContext;
-  beforeAll(async () => {
-    ctx = await startEngine(engine, inject('postgres'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    removeTempProjects();
-  });
+  useEngine(engine, (started) => (ctx = started));
 
   it('cancels the running statement, marks interrupted and not-started nodes, keeps the old table, exits 130', async () => {
     const schema = 'intr';

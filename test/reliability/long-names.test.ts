@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEngine, type EngineContext } from '../support/engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useEngine, type EngineContext } from '../support/engine-harness.js';
 import { testEngines } from '../support/engines.js';
 import { readRunResults } from '../support/sqlkit-cli.js';
-import { removeTempProjects, writeProject } from '../support/temp-project.js';
+import { writeProject } from '../support/temp-project.js';
 import { startCli } from './live-cli.js';
 
 /** 59 characters: with `__sqlkit_new_<run id>` (23) appended, PostgreSQL's 63 forces a cut inside the shared part. */
@@ -17,13 +17,7 @@ const MAX_IDENTIFIER = 63;
  */
 describe.runIf(testEngines().includes('postgres'))('long names on PostgreSQL', () => {
   let ctx: EngineContext;
-  beforeAll(async () => {
-    ctx = await startEngine('postgres', inject('postgres'));
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    removeTempProjects();
-  });
+  useEngine('postgres', (started) => (ctx = started));
 
   it('two long model names sharing a prefix build into their own temporary and final tables', async () => {
     const dir = writeProject({

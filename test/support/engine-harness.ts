@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { queryDuckdb } from './duckdb-query.js';
 import type { TestEngine } from './engines.js';
 import { createDatabase, dropDatabase, type PostgresConnectionInfo } from './postgres-server.js';
 import { startRedshiftStandin, type RedshiftStandin } from './redshift-standin/index.js';
-import { DATA_DIR } from './temp-project.js';
+import { DATA_DIR, removeTempProjects } from './temp-project.js';
 
 /** One engine ready for a test: the target to put in project.yml, the env the CLI needs, and direct SQL access. */
 export interface EngineContext {
@@ -74,6 +75,22 @@ export async function startEngine(engine: TestEngine, postgres: PostgresConnecti
       if (!options.s3Root) rmSync(s3Root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts `engine` before the tests of the enclosing describe block (handing it to `started`) and, after them, closes
+ * it and removes the temporary projects they wrote.
+ */
+export function useEngine(engine: TestEngine, started: (ctx: EngineContext) => void): void {
+  let ctx: EngineContext | undefined;
+  beforeAll(async () => {
+    ctx = await startEngine(engine, inject('postgres'));
+    started(ctx);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    removeTempProjects();
+  });
 }
 
 export async function queryPostgres(info: PostgresConnectionInfo, sql: string): Promise<Record<string, unknown>[]> {
