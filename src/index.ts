@@ -9,7 +9,7 @@ export { queryNode, type QueryOptions } from './api/query.js';
 export { debugProject, type DebugReport } from './api/debug.js';
 export { SqlkitError, SqlkitAggregateError, errorsOf, exitCodeFor, ERROR_CODES, createRedactor, type ErrorCode, type SourceLocation, type Redactor } from './errors/index.js';
 export type { Manifest, ManifestNode, ModelNode, SourceNode, TestNode, AnalysisNode } from './compile/index.js';
-export type { Command, NodeResult, NodeStatus, RunEvent, RunSummary } from './runner/index.js';
+export type { Command, NodeErrorInfo, NodeResult, NodeStatus, RunEvent, RunSummary } from './runner/index.js';
 export type { QueryResult } from './adapters/types.js';
 export { createAdapter } from './adapters/registry.js';
 export { readProject } from './project/index.js';

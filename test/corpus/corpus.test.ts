@@ -7,19 +7,14 @@ import { parseJsonLines } from '../support/json-log.js';
 import { createDatabase, dropDatabase } from '../support/postgres-server.js';
 import { runCli, type CliResult } from '../support/sqlkit-cli.js';
 import { removeTempProjects } from '../support/temp-project.js';
+import type { NodeErrorInfo } from '../../src/index.js';
 import { CASES, type CaseContext, type CorpusCase } from './cases.js';
 
 const STACK_LINE = /^\s+at /m;
 const MIN_CASES = 40;
 
-interface FoundError {
-  code: string;
-  message: string;
-  file?: string;
-  line?: number;
-  column?: number;
-  hint?: string;
-}
+/** What a case checks of an error: a node's error as run_results reports it, or an `error` event flattened to it. */
+type FoundError = Omit<NodeErrorInfo, 'related'>;
 
 /** Every error a JSON log reports: `error` events (bad input) and failed nodes (run time). */
 function errorsIn(stdout: string): FoundError[] {
