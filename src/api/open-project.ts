@@ -46,7 +46,7 @@ export function openProject(options: ProjectOptions = {}): OpenedProject {
   for (const node of Object.values(compiled.manifest.nodes)) {
     for (const secret of secretsInConfig({ load: 'load' in node ? node.load : undefined, config: 'config' in node ? node.config : undefined }, env)) redactor.add(secret);
   }
-  if (compiled.parseCache.changed) writeParseCache(root, targetPath, compiled.parseCache, redactor, compiled.parseCache.fresh);
+  if (compiled.parseCache.changed) writeParseCache(root, targetPath, compiled.parseCache, redactor);
   return { files, compiled, redactor };
 }
 

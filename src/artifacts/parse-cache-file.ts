@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { ParseCache } from '../compile/index.js';
+import type { ParseCache, ParseCacheUpdate } from '../compile/index.js';
 import { isSecretEnvName, type Redactor } from '../errors/index.js';
 import { SQLKIT_BUILD } from './build-id.js';
 
@@ -20,16 +20,16 @@ export function readParseCache(projectRoot: string, targetPath: string): ParseCa
 
 /**
  * Writes the parse results atomically. Renders that hold a secret (a var or env_var() value the redactor knows)
- * are left out, so the cache never stores one: those models render again next time. Only `fresh` entries need
+ * are left out, so the cache never stores one: those models render again next time. Only the entries parsed this time need
  * checking when no secret value is known: the others passed the check when they were stored, under a redactor
  * that knew at least the shape rules this one applies.
  */
-export function writeParseCache(projectRoot: string, targetPath: string, cache: ParseCache, redactor: Redactor, fresh: ReadonlySet<string>): void {
+export function writeParseCache(projectRoot: string, targetPath: string, cache: ParseCacheUpdate, redactor: Redactor): void {
   const checkAll = redactor.knowsSecrets();
   const models: ParseCache['models'] = new Map();
   for (const [path, entry] of cache.models) {
     const { render } = entry;
-    if (!checkAll && !fresh.has(path)) {
+    if (!checkAll && !cache.fresh.has(path)) {
       models.set(path, entry);
       continue;
     }
@@ -39,7 +39,7 @@ export function writeParseCache(projectRoot: string, targetPath: string, cache: 
   }
   const yamls: ParseCache['yamls'] = new Map();
   for (const [path, entry] of cache.yamls) {
-    if (!checkAll && !fresh.has(path)) {
+    if (!checkAll && !cache.fresh.has(path)) {
       yamls.set(path, entry);
       continue;
     }

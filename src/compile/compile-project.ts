@@ -14,7 +14,7 @@ import { MANIFEST_SCHEMA_VERSION, type AnalysisNode, type Manifest, type Manifes
 import { buildModelNode, indexModelFiles, renderModelTemplate } from './model-nodes.js';
 import { parseModelYamlFiles } from './model-yaml.js';
 import { createNodeRenderer, type NodeRenderer } from './node-renderer.js';
-import { emptyParseCache, renderInputsKey, reusableRender, type ParseCache } from './parse-cache.js';
+import { emptyParseCache, renderInputsKey, reusableRender, type ParseCache, type ParseCacheUpdate } from './parse-cache.js';
 import { PlaceholderTable } from './placeholders.js';
 import { createSqlResolver } from './resolve-sql.js';
 import { parseSourceFiles } from './source-nodes.js';
@@ -34,12 +34,7 @@ export interface CompiledProject {
   /** A node's SQL runnable on its own (an ephemeral model with the ephemeral models it uses inlined). */
   standaloneSql(uniqueId: string): string;
   /** What this compile parsed, for the next one; `changed` is false when it holds nothing new. */
-  parseCache: ParseCache & {
-    changed: boolean;
-    reusedModels: number;
-    /** Paths of the model and YAML files parsed this time rather than reused. */
-    fresh: Set<string>;
-  };
+  parseCache: ParseCacheUpdate & { changed: boolean; reusedModels: number };
 }
 
 /**
@@ -63,7 +58,6 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   const previous = options.parseCache?.key === cacheKey ? options.parseCache : undefined;
   const next = emptyParseCache(cacheKey);
   let reusedModels = 0;
-  const fresh = new Set<string>();
 
   const sources = parseSourceFiles(files.sourceYamls, config, options.env, errors);
   const modelYaml = parseModelYamlFiles(files.modelYamls, errors, previous, next);
@@ -93,7 +87,7 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
       const reused = reusableRender(previous, info.file.path, info.checksum, options.env, isDeclared);
       const render = reused ?? renderModelTemplate(info, engine, scope);
       if (reused) reusedModels++;
-      else fresh.add(info.file.path);
+      else next.fresh.add(info.file.path);
       next.models.set(info.file.path, { checksum: info.checksum, render });
       const node = buildModelNode(info, render, scope, yamlEntry);
       if (!node) {
@@ -163,15 +157,9 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   };
   const renderer = createNodeRenderer({ engine, scope, templates, nodes, resolve });
   const standaloneSql = (id: string) => resolve(renderedSql.get(id) ?? '');
-  for (const [path, entry] of next.yamls) if (previous?.yamls.get(path)?.checksum !== entry.checksum) fresh.add(path);
-  return { manifest, graph, renderer, standaloneSql, parseCache: { ...next, changed: isChanged(previous, next, reusedModels), reusedModels, fresh } };
-}
-
-function isChanged(previous: ParseCache | undefined, next: ParseCache, reusedModels: number): boolean {
-  if (!previous || previous.models.size !== next.models.size || reusedModels !== next.models.size) return true;
-  if (previous.yamls.size !== next.yamls.size) return true;
-  for (const [path, entry] of next.yamls) if (previous.yamls.get(path)?.checksum !== entry.checksum) return true;
-  return false;
+  // Changed: something was parsed afresh, or a file the previous compile parsed is gone.
+  const changed = !previous || next.fresh.size > 0 || previous.models.size !== next.models.size || previous.yamls.size !== next.yamls.size;
+  return { manifest, graph, renderer, standaloneSql, parseCache: { ...next, changed, reusedModels } };
 }
 
 function tryRender<T>(errors: SqlkitError[], fn: () => T): T | undefined {

@@ -3,7 +3,7 @@ import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
 import { locatableYamlFile, parseYamlFile, type YamlFile } from '../util/yaml-file.js';
 import { sha256 } from '../util/checksum.js';
-import { reusableYaml, type ParseCache } from './parse-cache.js';
+import { reusableYaml, type ParseCache, type ParseCacheUpdate } from './parse-cache.js';
 
 export interface ModelYamlEntry {
   entry: ModelEntrySpec;
@@ -20,9 +20,9 @@ type ModelsFile = ReturnType<typeof modelsFileSchema.parse>;
 
 /**
  * Reads models/**\/*.yml: descriptions, columns, config and tests per model. A file whose text is unchanged since
- * the previous compile reuses its validated content; what was validated is recorded in `next`.
+ * the previous compile reuses its validated content; what was read is recorded in `next`.
  */
-export function parseModelYamlFiles(files: readonly ProjectFile[], errors: SqlkitError[], previous?: ParseCache, next?: ParseCache): ParsedModelYaml {
+export function parseModelYamlFiles(files: readonly ProjectFile[], errors: SqlkitError[], previous?: ParseCache, next?: ParseCacheUpdate): ParsedModelYaml {
   const models = new Map<string, ModelYamlEntry>();
   const analyses: ParsedModelYaml['analyses'] = new Map();
   for (const file of files) {
@@ -32,6 +32,7 @@ export function parseModelYamlFiles(files: readonly ProjectFile[], errors: Sqlki
     if (!read) continue;
     const { yaml, data } = read;
     next?.yamls.set(file.path, { checksum, data });
+    if (!reused) next?.fresh.add(file.path);
     data.models.forEach((entry, i) => {
       const yamlPath = ['models', i];
       const previous = models.get(entry.name);

@@ -21,8 +21,13 @@ export function renderInputsKey(engineOptions: TemplateEngineOptions, vars: Reco
   return sha256(JSON.stringify([engineName, target, projectName, modelsPath, vars, macros, builtinMacros]));
 }
 
-export function emptyParseCache(key: string): ParseCache {
-  return { key, models: new Map(), yamls: new Map() };
+/** The parse results a compile builds up for the next one, and which of their files it parsed rather than reused. */
+export interface ParseCacheUpdate extends ParseCache {
+  fresh: Set<string>;
+}
+
+export function emptyParseCache(key: string): ParseCacheUpdate {
+  return { key, models: new Map(), yamls: new Map(), fresh: new Set() };
 }
 
 /**
