@@ -48,18 +48,21 @@ export function isSecretEnvName(name: string): boolean {
 
 /** A config key whose value is a credential (password, iam_role, api_token...); `*_env` keys name a variable instead. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_NAME.test(key) && !/_env$/i.test(key);
+  return keyKind(key) === 'secret';
 }
 
-/** Config objects repeat a handful of keys thousands of times (one per node): test each key name once. */
-const secretNameByKey = new Map<string, boolean>();
-function hasSecretName(key: string): boolean {
-  let secret = secretNameByKey.get(key);
-  if (secret === undefined) {
-    secret = SECRET_NAME.test(key);
-    secretNameByKey.set(key, secret);
+/**
+ * What a config key holds: a credential, the name of a variable holding one (`*_env`), or neither. Config objects
+ * repeat a handful of keys thousands of times (one per node), so each key name is judged once.
+ */
+const kindByKey = new Map<string, 'secret' | 'secret-variable' | 'plain'>();
+function keyKind(key: string): 'secret' | 'secret-variable' | 'plain' {
+  let kind = kindByKey.get(key);
+  if (kind === undefined) {
+    kind = !SECRET_NAME.test(key) ? 'plain' : /_env$/i.test(key) ? 'secret-variable' : 'secret';
+    kindByKey.set(key, kind);
   }
-  return secret;
+  return kind;
 }
 
 /**
@@ -76,9 +79,9 @@ export function secretsInConfig(value: unknown, env: Record<string, string | und
     } else if (node && typeof node === 'object') {
       for (const key in node) {
         const item = (node as Record<string, unknown>)[key];
-        const named = hasSecretName(key);
-        if (named && /_env$/i.test(key) && typeof item === 'string') found.push(env[item] ?? '');
-        walk(item, secret || (named && !/_env$/i.test(key)));
+        const kind = keyKind(key);
+        if (kind === 'secret-variable' && typeof item === 'string') found.push(env[item] ?? '');
+        walk(item, secret || kind === 'secret');
       }
     }
   };
