@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { swapStatements } from '../../materializations/swap.js';
 import { shortHash } from '../../util/checksum.js';
 import { splitJsonValues } from '../loading/concatenated-json.js';
-import { createLoadedFilesTable, planLoad, recordLoadedFiles, stampFiles, type LoadPlan } from '../loading/file-stamps.js';
+import { createLoadedFilesTable, planLoad, recordLoadedFiles, stampSourceFiles, type LoadPlan } from '../loading/file-stamps.js';
 import { readJsonPaths, type JsonPath } from '../loading/jsonpaths.js';
 import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
 import { createLoadErrorsTable, insertLoadErrors } from '../loading/load-errors-table.js';
 import { locateLines } from '../loading/locate-lines.js';
-import { listSourceFiles, projectRelative } from '../loading/source-files.js';
+import { projectRelative } from '../loading/source-files.js';
 import type { LoadError, Session, SourceLoadRequest, SourceLoadResult } from '../types.js';
 import type { DuckdbDialect } from './duckdb-dialect.js';
 import { documentsQuery, fileListLiteral, toDuckdbPath } from './duckdb-json-documents.js';
@@ -23,9 +23,9 @@ import { convertValue } from './duckdb-value-conversion.js';
  */
 export async function loadDuckdbSource(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect): Promise<SourceLoadResult> {
   const { node, spec, columns, projectRoot, runId } = request;
-  const all = listSourceFiles(projectRoot, spec.local!.path, node);
-  const stamps = request.incremental ? stampFiles(projectRoot, all) : undefined;
-  const plan: LoadPlan = stamps && request.existing ? planLoad(stamps, request.incremental!.previous) : { mode: 'replace', files: all, reason: 'full load' };
+  const stamps = stampSourceFiles(projectRoot, node, spec.local!.path);
+  const all = [...stamps.keys()];
+  const plan: LoadPlan = request.incremental && request.existing ? planLoad(stamps, request.incremental.previous) : { mode: 'replace', files: all, reason: 'full load' };
   if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
 
   const statements: string[] = [];
@@ -86,7 +86,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     if (errorCount > spec.maxErrors) throw loadFailure(node, recorded, errorCount, spec.maxErrors, request.loadErrors);
 
     const bookkeeping: string[] = [];
-    if (request.incremental && stamps) {
+    if (request.incremental) {
       await run(createLoadedFilesTable(dialect, request.incremental.loadedFiles));
       const loaded = plan.files.map((file) => stamps.get(file)!);
       bookkeeping.push(...recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, loaded, plan.mode === 'replace', runId, now));

@@ -1,18 +1,36 @@
 import { statSync } from 'node:fs';
-import type { RelationName } from '../../compile/index.js';
+import type { RelationName, SourceNode } from '../../compile/index.js';
+import { SqlkitError } from '../../errors/index.js';
 import type { FileStamp, SqlDialect } from '../types.js';
-import { projectRelative } from './source-files.js';
+import { listSourceFiles, projectRelative } from './source-files.js';
 
 export type { FileStamp };
 
-export function stampFiles(projectRoot: string, files: readonly string[]): Map<string, FileStamp> {
+/**
+ * The files a local source reads, in order, keyed by absolute path, each with the stamp an incremental load
+ * records. An empty file fails here unless the source allows them (see rejectEmptyFiles).
+ */
+export function stampSourceFiles(projectRoot: string, node: SourceNode, path: string): Map<string, FileStamp> {
   const stamps = new Map<string, FileStamp>();
-  for (const absolute of files) {
+  for (const absolute of listSourceFiles(projectRoot, path, node)) {
     const stat = statSync(absolute);
     const file = projectRelative(projectRoot, absolute);
     stamps.set(absolute, { file, size: stat.size, modifiedMs: Math.trunc(stat.mtimeMs) });
   }
+  if (!node.load?.allowEmptyFiles) rejectEmptyFiles([...stamps.values()], node);
   return stamps;
+}
+
+/** An empty file is most often an upload cut short: loading it as zero rows would hide the lost data. */
+function rejectEmptyFiles(stamps: readonly FileStamp[], node: SourceNode): void {
+  const names = stamps.filter((stamp) => stamp.size === 0).map((stamp) => stamp.file);
+  if (names.length === 0) return;
+  throw new SqlkitError('LOAD_EMPTY_FILE', `${names[0]} is empty${names.length > 1 ? ` (and ${names.length - 1} more: ${names.slice(1, 4).join(', ')}${names.length > 4 ? ', ...' : ''})` : ''}: source '${node.name}' was not loaded.`, {
+    location: { file: names[0]!, line: 1 },
+    related: [{ file: node.path, ...(node.line ? { line: node.line } : {}) }],
+    node: node.uniqueId,
+    hint: `An empty file is often an upload that was cut short: restore its content or remove it. To load empty files as zero rows, set allow_empty_files: true on the source table in ${node.path}.`,
+  });
 }
 
 export type LoadPlan =

@@ -27,22 +27,7 @@ export function listSourceFiles(projectRoot: string, path: string, node: SourceN
       hint: `location.local.path is relative to the project root (${projectRoot}); check that '${path}' exists and holds data files.`,
     });
   }
-  files.sort();
-  if (!node.load?.allowEmptyFiles) rejectEmptyFiles(projectRoot, files, node);
-  return files;
-}
-
-/** An empty file is most often an upload cut short: loading it as zero rows would hide the lost data. */
-function rejectEmptyFiles(projectRoot: string, files: readonly string[], node: SourceNode): void {
-  const empty = files.filter((file) => statSync(file).size === 0);
-  if (empty.length === 0) return;
-  const names = empty.map((file) => projectRelative(projectRoot, file));
-  throw new SqlkitError('LOAD_EMPTY_FILE', `${names[0]} is empty${names.length > 1 ? ` (and ${names.length - 1} more: ${names.slice(1, 4).join(', ')}${names.length > 4 ? ', ...' : ''})` : ''}: source '${node.name}' was not loaded.`, {
-    location: { file: names[0]!, line: 1 },
-    related: [{ file: node.path, ...(node.line ? { line: node.line } : {}) }],
-    node: node.uniqueId,
-    hint: `An empty file is often an upload that was cut short: restore its content or remove it. To load empty files as zero rows, set allow_empty_files: true on the source table in ${node.path}.`,
-  });
+  return files.sort();
 }
 
 /** Every file under `dir`, skipping hidden files and folders (.DS_Store, .git). */

@@ -8,8 +8,8 @@ import { convertDocument, copyTextLine, parseJsonDocument, type ColumnPlan } fro
 import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
 import { createLoadErrorsTable, insertLoadErrors } from '../loading/load-errors-table.js';
 import { splitJsonValues } from '../loading/concatenated-json.js';
-import { createLoadedFilesTable, planLoad, recordLoadedFiles, stampFiles, type LoadPlan } from '../loading/file-stamps.js';
-import { listSourceFiles, projectRelative } from '../loading/source-files.js';
+import { createLoadedFilesTable, planLoad, recordLoadedFiles, stampSourceFiles, type LoadPlan } from '../loading/file-stamps.js';
+import { projectRelative } from '../loading/source-files.js';
 import type { LoadError, SourceLoadRequest, SourceLoadResult } from '../types.js';
 import type { PostgresDialect } from './postgres-dialect.js';
 import type { PostgresSession } from './postgres-driver.js';
@@ -20,9 +20,9 @@ import type { PostgresSession } from './postgres-driver.js';
  */
 export async function loadPostgresSource(session: PostgresSession, request: SourceLoadRequest, dialect: PostgresDialect): Promise<SourceLoadResult> {
   const { node, spec, columns, projectRoot } = request;
-  const all = listSourceFiles(projectRoot, spec.local!.path, node);
-  const stamps = request.incremental ? stampFiles(projectRoot, all) : undefined;
-  const plan: LoadPlan = stamps && request.existing ? planLoad(stamps, request.incremental!.previous) : { mode: 'replace', files: all, reason: 'full load' };
+  const stamps = stampSourceFiles(projectRoot, node, spec.local!.path);
+  const all = [...stamps.keys()];
+  const plan: LoadPlan = request.incremental && request.existing ? planLoad(stamps, request.incremental.previous) : { mode: 'replace', files: all, reason: 'full load' };
   if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
   const files = plan.files;
   const plans = columnPlans(request);
@@ -79,7 +79,7 @@ export async function loadPostgresSource(session: PostgresSession, request: Sour
     }
     const swap = plan.mode === 'replace' ? await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)) : [];
     const bookkeeping: string[] = [];
-    if (request.incremental && stamps) {
+    if (request.incremental) {
       const loaded = files.map((file) => stamps.get(file)!);
       bookkeeping.push(createLoadedFilesTable(dialect, request.incremental.loadedFiles), ...recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, loaded, plan.mode === 'replace', request.runId, timestamp()));
     }
