@@ -38,6 +38,11 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
   const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
   const keep = spec.maxErrors + 1;
   const cleanups: string[] = [];
+  // Rows read in parallel without order land in part-filled row groups, and on an existing table DuckDB's
+  // checkpoint then rewrites them all to merge those groups: for one new day after 10M events, 0.6 s at close.
+  // Reading in file order costs less than that and leaves full row groups.
+  const ordered = plan.mode === 'append';
+  if (ordered) await session.execute('set session preserve_insertion_order = true');
   try {
     const errors: LoadError[] = [];
     let errorCount = 0;
@@ -111,6 +116,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
       ...(plan.mode === 'replace' ? { note: plan.reason } : {}),
     };
   } finally {
+    if (ordered) await session.execute('reset session preserve_insertion_order').catch(() => undefined);
     for (const table of [names.conv, names.rejects, names.scan]) {
       await session.execute(`drop table if exists ${table}`).catch(() => undefined);
     }
