@@ -1,8 +1,10 @@
 -- The fact table: one row per song play (a NextSong event).
 -- song_id and artist_id are set when a song matches on title, artist name and duration; null otherwise.
 -- Incremental: a run adds the plays newer than the newest one already in the table (log days arrive in order);
--- --full-refresh rebuilds it.
-{{ config(materialized='incremental', unique_key='songplay_id') }}
+-- --full-refresh rebuilds it. A songplay_id fixes its start_time, so the delete of replaced rows looks only at
+-- rows from the new rows' first start_time on, not the whole table.
+{{ config(materialized='incremental', unique_key='songplay_id',
+          incremental_predicates=["sqlkit_dest.start_time >= (select min(start_time) from sqlkit_new)"]) }}
 
 with plays as (
     select * from {{ ref('stg_events') }}

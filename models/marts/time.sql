@@ -1,5 +1,6 @@
 -- One row per distinct songplay start time, broken into calendar parts.
-{{ config(materialized='incremental', unique_key='start_time') }}
+{{ config(materialized='incremental', unique_key='start_time',
+          incremental_predicates=["sqlkit_dest.start_time >= (select min(start_time) from sqlkit_new)"]) }}
 
 select distinct
     start_time,

@@ -66,9 +66,26 @@ export class BaseDialect implements SqlDialect {
     return `drop ${type} if exists ${this.quoteRelation(relation)}`;
   }
 
-  deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[]): string {
-    const on = uniqueKey.map((k) => `${this.quoteRelation(target)}.${this.quoteIdentifier(k)} = sqlkit_new.${this.quoteIdentifier(k)}`).join(' and ');
-    return `delete from ${this.quoteRelation(target)} using ${this.quoteRelation(staging)} as sqlkit_new where ${on}`;
+  /** Where an incremental run stages its new rows: a table beside the target, dropped after the merge. */
+  stagingRelation(target: RelationName, identifier: string): RelationName {
+    return { schema: target.schema, identifier };
+  }
+
+  createStagingTableAs(relation: RelationName, sql: string, config?: ModelConfig): string {
+    return this.createTableAs(relation, sql, config);
+  }
+
+  deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates: readonly string[] = []): string {
+    const t = this.quoteRelation(target);
+    const s = this.quoteRelation(staging);
+    const on = uniqueKey.map((k) => `${t}.${this.quoteIdentifier(k)} = ${s}.${this.quoteIdentifier(k)}`).join(' and ');
+    return `delete from ${t} using ${s} where ${on}${this.predicateClause(predicates, target, staging)}`;
+  }
+
+  /** incremental_predicates, each ANDed to the delete, with sqlkit_dest and sqlkit_new naming the two tables. */
+  protected predicateClause(predicates: readonly string[], target: RelationName, staging: RelationName): string {
+    const names = { sqlkit_dest: this.quoteRelation(target), sqlkit_new: this.quoteRelation(staging) };
+    return predicates.map((p) => ` and (${bindRelationPlaceholders(p, names)})`).join('');
   }
 
   insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string {
@@ -96,4 +113,14 @@ export class BaseDialect implements SqlDialect {
   limit(sql: string, limit: number): string {
     return `select * from (\n${sql}\n) as sqlkit_limited limit ${Math.max(0, Math.floor(limit))}`;
   }
+}
+
+/**
+ * Replaces the bare words sqlkit_dest and sqlkit_new with the relations they stand for, outside string literals
+ * and quoted identifiers, so a predicate can name both tables on every engine (Redshift's DELETE takes no alias).
+ */
+export function bindRelationPlaceholders(sql: string, names: { sqlkit_dest: string; sqlkit_new: string }): string {
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\bsqlkit_(dest|new)\b/gi, (match, which: string | undefined) =>
+    which ? (which.toLowerCase() === 'dest' ? names.sqlkit_dest : names.sqlkit_new) : match,
+  );
 }

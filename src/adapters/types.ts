@@ -69,7 +69,11 @@ export interface SqlDialect {
   renameRelation(relation: RelationName, type: RelationType, newIdentifier: string): string;
   dropRelation(relation: RelationName, type: RelationType): string;
   dropRelationIfExists(relation: RelationName, type: RelationType): string;
-  deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[]): string;
+  /** The relation an incremental run stages its new rows in (a temporary table where the session allows). */
+  stagingRelation(target: RelationName, identifier: string): RelationName;
+  createStagingTableAs(relation: RelationName, sql: string, config?: ModelConfig): string;
+  /** Deletes the target's rows whose key is among the staged rows, narrowed by incremental_predicates. */
+  deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates?: readonly string[]): string;
   insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string;
   addColumn(target: RelationName, column: ColumnDescription): string;
   /** Statistics refresh after a bulk write, for engines whose planner needs it; undefined when not needed. */

@@ -25,6 +25,7 @@ export const modelConfigSchema = z.strictObject({
   enabled: z.boolean().optional(),
   unique_key: stringList.optional(),
   incremental_strategy: z.enum(['append', 'delete+insert']).optional(),
+  incremental_predicates: stringList.optional(),
   on_schema_change: z.enum(['ignore', 'fail', 'append_new_columns']).optional(),
   full_refresh: z.boolean().optional(),
   pre_hook: stringList.optional(),

@@ -9,8 +9,9 @@ import { temporaryName } from './swap.js';
 
 /**
  * First run (or --full-refresh, or full_refresh config): a full table build. Later runs render the model with
- * is_incremental() true into a staging table, then in one transaction delete the rows whose unique_key matches
- * (delete+insert) and insert the new rows.
+ * is_incremental() true into a staging table (temporary where the engine's session allows), then in one
+ * transaction delete the rows whose unique_key matches (delete+insert, narrowed by incremental_predicates) and
+ * insert the new rows.
  */
 export async function materializeIncremental(node: ModelNode, ctx: MaterializeContext): Promise<MaterializeResult> {
   const target = node.relation;
@@ -22,8 +23,8 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
   }
   const { dialect, capabilities, introspector } = ctx.adapter;
   const sql = ctx.renderer.renderIncremental(node.uniqueId);
-  const staging = { schema: target.schema, identifier: temporaryName(target.identifier, 'incr', ctx.runId, capabilities.maxIdentifierLength) };
-  await runStatements(ctx, node, [dialect.createTableAs(staging, sql, node.config)], sql, false);
+  const staging = dialect.stagingRelation(target, temporaryName(target.identifier, 'incr', ctx.runId, capabilities.maxIdentifierLength));
+  await runStatements(ctx, node, [dialect.createStagingTableAs(staging, sql, node.config)], sql, false);
   try {
     const [newColumns, oldColumns] = await Promise.all([
       introspector.listColumns(ctx.session, staging),
@@ -39,11 +40,19 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
         hint: "Set unique_key (config(unique_key='id')), or use incremental_strategy='append'.",
       });
     }
+    const predicates = node.config.incremental_predicates ?? [];
+    if (strategy === 'append' && predicates.length) {
+      throw new SqlkitError('MATERIALIZE_INVALID', `${node.name} sets incremental_predicates, which narrow the delete of delete+insert, but appends.`, {
+        location: { file: node.path },
+        node: node.uniqueId,
+        hint: 'Set a unique_key to merge with delete+insert, or remove incremental_predicates.',
+      });
+    }
     const lock = strategy === 'delete+insert' ? dialect.lockForMerge(target) : undefined;
     const statements = [
       ...(lock ? [lock] : []),
       ...plan.added.map((column) => dialect.addColumn(target, column)),
-      ...(strategy === 'delete+insert' ? [dialect.deleteMatching(target, staging, uniqueKey)] : []),
+      ...(strategy === 'delete+insert' ? [dialect.deleteMatching(target, staging, uniqueKey, predicates)] : []),
       dialect.insertFrom(target, staging, plan.insert),
       dialect.dropRelation(staging, 'table'),
     ];

@@ -53,8 +53,12 @@ describe.each(engines)('concurrent runs on %s', (engine) => {
 
       const a = startCli(['run'], { cwd: dir, env: ctx.env });
       const runA = String((await a.waitForEvent((e) => e.event === 'run_started')).runId);
-      const staging = `${schema}.inc_doubled__sqlkit_incr_${runA}`;
-      await waitUntil(async () => (await temporaryRelations(ctx, dir)).includes(staging), `run A builds ${staging}`);
+      // Redshift stages in the target schema, where B's cleanup could reach it; PostgreSQL in A's own temporary
+      // schema (pg_temp_N), which B must not touch either.
+      const stagingName = `inc_doubled__sqlkit_incr_${runA}`;
+      const isStaging = (name: string) => (engine === 'redshift' ? name === `${schema}.${stagingName}` : /^pg_temp_\d+\./.test(name) && name.endsWith(`.${stagingName}`));
+      const staged = async () => (await temporaryRelations(ctx, dir)).some(isStaging);
+      await waitUntil(staged, `run A builds ${stagingName}`);
       if (engine === 'redshift') {
         // Once run A is older than the staleness window, only its heartbeat keeps it alive in the registry.
         await waitUntil(async () => {
@@ -66,7 +70,7 @@ describe.each(engines)('concurrent runs on %s', (engine) => {
       const b = startCli(['run'], { cwd: dir, env: ctx.env });
       // Run B has read the warehouse and cleaned up once its first node starts.
       await b.waitForEvent((e) => e.event === 'node_started');
-      expect(await temporaryRelations(ctx, dir)).toContain(staging);
+      expect(await staged()).toBe(true);
       expect(a.exited()).toBe(false);
 
       await blocker.query('commit');

@@ -60,12 +60,13 @@ where id > (select max(id) from {{ this }})
     ]);
     const r = second.runId!;
     const sent = second.statements('model.demo.events_log');
-    expect(sent[0]).toMatch(new RegExp(`^create table "main"\\."events_log__sqlkit_incr_${r}" as\\n`));
+    // The new rows are staged in a temporary table: in memory, gone with the connection if the run dies.
+    expect(sent[0]).toMatch(new RegExp(`^create temporary table "temp"\\."events_log__sqlkit_incr_${r}" as\\n`));
     expect(sent[0]).toContain('where id > (select max(id) from "main"."events_log")');
     // Append: no delete, the existing table is never renamed or dropped.
     expect(sent.slice(1)).toEqual([
-      `insert into "main"."events_log" ("id", "kind", "run_marker")\nselect "id", "kind", "run_marker" from "main"."events_log__sqlkit_incr_${r}"`,
-      `drop table "main"."events_log__sqlkit_incr_${r}"`,
+      `insert into "main"."events_log" ("id", "kind", "run_marker")\nselect "id", "kind", "run_marker" from "temp"."events_log__sqlkit_incr_${r}"`,
+      `drop table "temp"."events_log__sqlkit_incr_${r}"`,
     ]);
 
     const third = await p.sqlkit('run', ...vars({ run_marker: 'm3' }));
@@ -99,9 +100,9 @@ where batch > (select max(batch) from {{ this }})
     ]);
     const r = second.runId!;
     expect(second.statements('model.demo.users').slice(1)).toEqual([
-      `delete from "main"."users" using "main"."users__sqlkit_incr_${r}" as sqlkit_new where "main"."users"."id" = sqlkit_new."id"`,
-      `insert into "main"."users" ("id", "val", "batch", "run_marker")\nselect "id", "val", "batch", "run_marker" from "main"."users__sqlkit_incr_${r}"`,
-      `drop table "main"."users__sqlkit_incr_${r}"`,
+      `delete from "main"."users" using "temp"."users__sqlkit_incr_${r}" where "main"."users"."id" = "temp"."users__sqlkit_incr_${r}"."id"`,
+      `insert into "main"."users" ("id", "val", "batch", "run_marker")\nselect "id", "val", "batch", "run_marker" from "temp"."users__sqlkit_incr_${r}"`,
+      `drop table "temp"."users__sqlkit_incr_${r}"`,
     ]);
     expect(await p.leftovers()).toEqual([]);
   });
@@ -140,7 +141,7 @@ where batch > (select max(batch) from {{ this }})
       { region: 'us', id: 2, val: 'w', run_marker: 'm2' },
     ]);
     expect(second.statements('model.demo.stock')[1]).toBe(
-      `delete from "main"."stock" using "main"."stock__sqlkit_incr_${second.runId}" as sqlkit_new where "main"."stock"."region" = sqlkit_new."region" and "main"."stock"."id" = sqlkit_new."id"`,
+      `delete from "main"."stock" using "temp"."stock__sqlkit_incr_${second.runId}" where "main"."stock"."region" = "temp"."stock__sqlkit_incr_${second.runId}"."region" and "main"."stock"."id" = "temp"."stock__sqlkit_incr_${second.runId}"."id"`,
     );
   });
 

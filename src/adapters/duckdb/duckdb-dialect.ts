@@ -1,4 +1,5 @@
-import type { ColumnType } from '../../compile/index.js';
+import type { ColumnType, RelationName } from '../../compile/index.js';
+import type { ModelConfig } from '../../config/index.js';
 import { BaseDialect } from '../base-dialect.js';
 
 export class DuckdbDialect extends BaseDialect {
@@ -7,5 +8,17 @@ export class DuckdbDialect extends BaseDialect {
     if (type.base === 'varchar' || type.base === 'char') return 'varchar';
     if (type.base === 'double') return 'double';
     return super.columnType(type);
+  }
+
+  /**
+   * Incremental runs stage new rows in a temporary table, held in memory (spilling if it must) rather than
+   * written to the database file only to be copied into the target and dropped.
+   */
+  override stagingRelation(_target: RelationName, identifier: string): RelationName {
+    return { schema: 'temp', identifier };
+  }
+
+  override createStagingTableAs(relation: RelationName, sql: string, _config?: ModelConfig): string {
+    return `create temporary table ${this.quoteRelation(relation)} as\n${sql}`;
   }
 }

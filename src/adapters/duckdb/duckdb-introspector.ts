@@ -16,8 +16,11 @@ export class DuckdbIntrospector implements Introspector {
   }
 
   async listColumns(session: Session, relation: RelationName): Promise<ColumnDescription[]> {
+    // Temporary tables live in DuckDB's `temp` catalog, in its schema main.
+    const where =
+      relation.schema === 'temp' ? "table_catalog = 'temp' and table_schema = 'main'" : `table_catalog = current_database() and table_schema = '${relation.schema.replace(/'/g, "''")}'`;
     const result = await session.execute(
-      `select column_name, data_type from information_schema.columns where table_schema = '${relation.schema.replace(/'/g, "''")}' and table_name = '${relation.identifier.replace(/'/g, "''")}' and table_catalog = current_database() order by ordinal_position`,
+      `select column_name, data_type from information_schema.columns where ${where} and table_name = '${relation.identifier.replace(/'/g, "''")}' order by ordinal_position`,
     );
     return result.rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
   }

@@ -1,4 +1,5 @@
 import type { RelationName } from '../../compile/index.js';
+import type { ModelConfig } from '../../config/index.js';
 import { BaseDialect } from '../base-dialect.js';
 
 export class PostgresDialect extends BaseDialect {
@@ -16,5 +17,17 @@ export class PostgresDialect extends BaseDialect {
    */
   override lockForMerge(relation: RelationName): string | undefined {
     return `lock table ${this.quoteRelation(relation)} in share row exclusive mode`;
+  }
+
+  /**
+   * Incremental runs stage new rows in a temporary table: it skips the WAL, never outlives the session, and so
+   * never leaves a half-merged run's rows behind after a crash.
+   */
+  override stagingRelation(_target: RelationName, identifier: string): RelationName {
+    return { schema: 'pg_temp', identifier };
+  }
+
+  override createStagingTableAs(relation: RelationName, sql: string, _config?: ModelConfig): string {
+    return `create temporary table ${this.quoteRelation(relation)} as\n${sql}`;
   }
 }

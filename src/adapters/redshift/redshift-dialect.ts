@@ -25,12 +25,21 @@ export class RedshiftDialect extends PostgresDialect {
     return undefined;
   }
 
-  /** Redshift's DELETE takes no alias for its target: qualify by the bare table name. */
-  override deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[]): string {
+  /** Data API statements may run in different sessions, so staged rows go to a real table, not a temporary one. */
+  override stagingRelation(target: RelationName, identifier: string): RelationName {
+    return { schema: target.schema, identifier };
+  }
+
+  override createStagingTableAs(relation: RelationName, sql: string, config?: ModelConfig): string {
+    return this.createTableAs(relation, sql, config);
+  }
+
+  /** Redshift's DELETE takes no alias for its target: the key columns are qualified by the bare table names. */
+  override deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates: readonly string[] = []): string {
     const t = this.quoteIdentifier(target.identifier);
     const s = this.quoteIdentifier(staging.identifier);
     const on = uniqueKey.map((k) => `${t}.${this.quoteIdentifier(k)} = ${s}.${this.quoteIdentifier(k)}`).join(' and ');
-    return `delete from ${this.quoteRelation(target)} using ${this.quoteRelation(staging)} where ${on}`;
+    return `delete from ${this.quoteRelation(target)} using ${this.quoteRelation(staging)} where ${on}${this.predicateClause(predicates, target, staging)}`;
   }
 
   tableOptions(config?: ModelConfig): string {
