@@ -1,8 +1,9 @@
-import { folderConfigFor, modelConfigSchema, type ModelConfig, type PartialModelConfig } from '../config/index.js';
+import { folderConfigFor, incrementalStrategy, modelConfigSchema, type ModelConfig, type PartialModelConfig } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
 import type { CompiledTemplate, TemplateEngine } from '../templating/index.js';
 import { sha256 } from '../util/checksum.js';
+import { positionOf } from '../util/text.js';
 import { createCompileHooks, type CompileScope, type RenderCapture } from './compile-hooks.js';
 import type { ModelNode } from './manifest.js';
 import type { ModelYamlEntry } from './model-yaml.js';
@@ -79,6 +80,7 @@ export function buildModelNode(info: ModelFileInfo, render: ModelRender, scope: 
   const { file } = info;
   const config = mergeConfig(folderConfigFor(scope.config.folderConfig, info.folders), yamlEntry?.entry.config ?? {}, render.config);
   if (!config.enabled) return undefined;
+  if (config.materialized === 'incremental') checkIncrementalConfig(info, config);
   if (!stripSqlComments(render.renderedSql)) {
     throw new SqlkitError('PROJECT_EMPTY_MODEL', `Model '${info.name}' renders to no SQL.`, {
       location: { file: file.path, line: 1 },
@@ -107,6 +109,24 @@ export function buildModelNode(info: ModelFileInfo, render: ModelRender, scope: 
     compiledPath: `${scope.config.paths.target}/compiled/${scope.config.name}/${file.path}`,
     ...(yamlEntry ? { yamlPath: yamlEntry.yaml.file } : {}),
   };
+}
+
+/** A merge that cannot work fails the compile, not the model's first incremental run days later. */
+function checkIncrementalConfig(info: ModelFileInfo, config: ModelConfig): void {
+  const strategy = incrementalStrategy(config);
+  const problem =
+    strategy === 'delete+insert' && !config.unique_key?.length
+      ? { key: 'incremental_strategy', message: `${info.name} uses incremental_strategy delete+insert without a unique_key.`, hint: "Set unique_key (config(unique_key='id')), or use incremental_strategy='append'." }
+      : strategy === 'append' && config.incremental_predicates?.length
+        ? { key: 'incremental_predicates', message: `${info.name} sets incremental_predicates, which narrow the delete of delete+insert, but it appends.`, hint: 'Set a unique_key to merge with delete+insert, or remove incremental_predicates.' }
+        : undefined;
+  if (!problem) return;
+  // The key is most often set in the file's config(); when it comes from YAML, the error names the model file alone.
+  const offset = info.file.text.indexOf(problem.key);
+  throw new SqlkitError('CONFIG_INVALID', problem.message, {
+    location: { file: info.file.path, ...(offset >= 0 ? { line: positionOf(info.file.text, offset).line } : {}) },
+    hint: problem.hint,
+  });
 }
 
 /** dbt precedence: config() in the file, then the model's YAML entry, then folder config in project.yml. */

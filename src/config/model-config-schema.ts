@@ -45,6 +45,11 @@ export interface ModelConfig extends PartialModelConfig {
 
 export const MODEL_CONFIG_KEYS = Object.keys(modelConfigSchema.shape);
 
+/** dbt's default: delete+insert when there is a unique_key, append when there is none. */
+export function incrementalStrategy(config: PartialModelConfig): 'append' | 'delete+insert' {
+  return config.incremental_strategy ?? (config.unique_key?.length ? 'delete+insert' : 'append');
+}
+
 /** dbt's threshold syntax, a comparison and a whole number ("!=0", ">10"); data-tests/thresholds.ts evaluates it. */
 const threshold = z.string().regex(/^\s*(!=|<>|>=|<=|=|==|>|<)\s*\d+\s*$/, 'must be a comparison with a whole number, e.g. ">10" or "!=0"');
 

@@ -41,7 +41,6 @@ export const ERROR_CODES = {
   LOAD_TOO_MANY_ERRORS: { exit: 1, title: 'too many bad rows' },
   LOAD_BAD_JSONPATHS: { exit: 2, title: 'invalid JSONPaths file' },
   MATERIALIZE_SCHEMA_CHANGE: { exit: 1, title: 'incremental model changed shape' },
-  MATERIALIZE_INVALID: { exit: 2, title: 'cannot materialize' },
   ARTIFACT_WRITE: { exit: 2, title: 'cannot write artifacts' },
   RUN_INTERRUPTED: { exit: 130, title: 'interrupted' },
   INTERNAL: { exit: 2, title: 'internal error' },

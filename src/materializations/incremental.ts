@@ -1,5 +1,6 @@
 import type { ColumnDescription } from '../adapters/types.js';
 import type { ModelNode } from '../compile/index.js';
+import { incrementalStrategy } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { runStatements } from './execute-sql.js';
@@ -32,22 +33,9 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
     ]);
     const plan = planColumns(node, newColumns, oldColumns);
     const uniqueKey = node.config.unique_key ?? [];
-    const strategy = node.config.incremental_strategy ?? (uniqueKey.length ? 'delete+insert' : 'append');
-    if (strategy === 'delete+insert' && uniqueKey.length === 0) {
-      throw new SqlkitError('MATERIALIZE_INVALID', `${node.name} uses incremental_strategy delete+insert without a unique_key.`, {
-        location: { file: node.path },
-        node: node.uniqueId,
-        hint: "Set unique_key (config(unique_key='id')), or use incremental_strategy='append'.",
-      });
-    }
+    // checkIncrementalConfig (compile) has ruled out delete+insert without a key and predicates on an append.
+    const strategy = incrementalStrategy(node.config);
     const predicates = node.config.incremental_predicates ?? [];
-    if (strategy === 'append' && predicates.length) {
-      throw new SqlkitError('MATERIALIZE_INVALID', `${node.name} sets incremental_predicates, which narrow the delete of delete+insert, but appends.`, {
-        location: { file: node.path },
-        node: node.uniqueId,
-        hint: 'Set a unique_key to merge with delete+insert, or remove incremental_predicates.',
-      });
-    }
     const lock = strategy === 'delete+insert' ? dialect.lockForMerge(target) : undefined;
     const statements = [
       ...(lock ? [lock] : []),

@@ -65,6 +65,8 @@ const PROJECT = 'project.yml';
 const SOURCES = 'sources/raw.yml';
 const MARTS_YML = 'models/marts/marts.yml';
 const CUSTOMER_ORDERS = 'models/marts/customer_orders.sql';
+const INCREMENTAL_NO_KEY = "-- every order, merged on the next run\n{{ config(materialized='incremental',\n          incremental_strategy='delete+insert') }}\nselect * from {{ ref('stg_orders') }}\n";
+const PREDICATES_ON_APPEND = "{{ config(materialized='incremental',\n          incremental_predicates=[\"sqlkit_dest.order_id > 0\"]) }}\nselect * from {{ ref('stg_orders') }}\n";
 const STG_ORDERS = 'models/staging/stg_orders.sql';
 const STG_CUSTOMERS = 'models/staging/stg_customers.sql';
 const ORDERS_DATA = 'data/orders/orders.jsonl';
@@ -409,6 +411,18 @@ export const CASES: CorpusCase[] = [
     overlay: { [CUSTOMER_ORDERS]: CONFIG_MATERIALIZATION },
     args: ['compile'],
     expect: { code: 'TEMPLATE_INVALID_CONFIG', file: CUSTOMER_ORDERS, line: 1, hintIncludes: 'Use one of: view, table, incremental, ephemeral.', exit: 2 },
+  },
+  {
+    name: 'an incremental model merging with delete+insert but no unique_key',
+    overlay: { 'models/marts/order_log.sql': INCREMENTAL_NO_KEY },
+    args: ['compile'],
+    expect: { code: 'CONFIG_INVALID', file: 'models/marts/order_log.sql', line: lineOf(INCREMENTAL_NO_KEY, 'incremental_strategy'), messageIncludes: 'without a unique_key', hintIncludes: 'Set unique_key', exit: 2 },
+  },
+  {
+    name: 'incremental_predicates on an incremental model that appends',
+    overlay: { 'models/marts/order_log.sql': PREDICATES_ON_APPEND },
+    args: ['run'],
+    expect: { code: 'CONFIG_INVALID', file: 'models/marts/order_log.sql', line: lineOf(PREDICATES_ON_APPEND, 'incremental_predicates'), messageIncludes: 'incremental_predicates', hintIncludes: 'unique_key', exit: 2 },
   },
   {
     name: 'a model file name that is not an identifier',

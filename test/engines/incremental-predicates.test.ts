@@ -86,15 +86,4 @@ select id, version, note from {{ ref('raw') }}
       [4, 3, 'new'],
     ]);
   });
-
-  it.runIf(engine === 'duckdb')('rejects predicates on an append, which has no delete to narrow', async () => {
-    const dir = project(`materialized='incremental', incremental_strategy='append', incremental_predicates=["sqlkit_dest.version > 0"]`);
-    expect((await run(dir, 1)).code).toBe(0);
-    const second = await run(dir, 2);
-    expect(second.code).toBe(1);
-    const result = readRunResults(dir).results.find((r) => r.name === 'versions')!;
-    expect(result).toMatchObject({ status: 'error', error: { code: 'MATERIALIZE_INVALID', file: 'models/versions.sql' } });
-    expect(result.message).toContain('incremental_predicates');
-    expect(await rows(dir)).toEqual(DAYS[1]!.map(([id, version, note]) => [id, version, note]));
-  });
 });
