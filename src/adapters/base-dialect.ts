@@ -66,26 +66,32 @@ export class BaseDialect implements SqlDialect {
     return `drop ${type} if exists ${this.quoteRelation(relation)}`;
   }
 
-  /** Where an incremental run stages its new rows: a table beside the target, dropped after the merge. */
+  /**
+   * The schema name that reaches the session's temporary tables, where an incremental run stages its new rows;
+   * undefined where statements of one node may run in different sessions, which then stage beside the target.
+   */
+  protected readonly temporarySchema: string | undefined = undefined;
+
   stagingRelation(target: RelationName, identifier: string): RelationName {
-    return { schema: target.schema, identifier };
+    return { schema: this.temporarySchema ?? target.schema, identifier };
   }
 
   createStagingTableAs(relation: RelationName, sql: string, config?: ModelConfig): string {
-    return this.createTableAs(relation, sql, config);
+    return this.temporarySchema === undefined ? this.createTableAs(relation, sql, config) : `create temporary table ${this.quoteRelation(relation)} as\n${sql}`;
   }
 
   deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates: readonly string[] = []): string {
-    const t = this.quoteRelation(target);
-    const s = this.quoteRelation(staging);
+    const t = this.keyQualifier(target);
+    const s = this.keyQualifier(staging);
     const on = uniqueKey.map((k) => `${t}.${this.quoteIdentifier(k)} = ${s}.${this.quoteIdentifier(k)}`).join(' and ');
-    return `delete from ${t} using ${s} where ${on}${this.predicateClause(predicates, target, staging)}`;
+    const names = { sqlkit_dest: this.quoteRelation(target), sqlkit_new: this.quoteRelation(staging) };
+    const narrowed = predicates.map((p) => ` and (${bindRelationPlaceholders(p, names)})`).join('');
+    return `delete from ${this.quoteRelation(target)} using ${this.quoteRelation(staging)} where ${on}${narrowed}`;
   }
 
-  /** incremental_predicates, each ANDed to the delete, with sqlkit_dest and sqlkit_new naming the two tables. */
-  protected predicateClause(predicates: readonly string[], target: RelationName, staging: RelationName): string {
-    const names = { sqlkit_dest: this.quoteRelation(target), sqlkit_new: this.quoteRelation(staging) };
-    return predicates.map((p) => ` and (${bindRelationPlaceholders(p, names)})`).join('');
+  /** How the delete of a merge qualifies a relation's key columns. */
+  protected keyQualifier(relation: RelationName): string {
+    return this.quoteRelation(relation);
   }
 
   insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string {

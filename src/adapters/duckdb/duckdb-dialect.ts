@@ -1,6 +1,8 @@
-import type { ColumnType, RelationName } from '../../compile/index.js';
-import type { ModelConfig } from '../../config/index.js';
+import type { ColumnType } from '../../compile/index.js';
 import { BaseDialect } from '../base-dialect.js';
+
+/** DuckDB's catalog of the connection's temporary tables; `"temp"."x"` names one. */
+export const DUCKDB_TEMPORARY_SCHEMA = 'temp';
 
 export class DuckdbDialect extends BaseDialect {
   /** DuckDB's VARCHAR has no length limit; the declared length is checked while loading instead. */
@@ -14,11 +16,5 @@ export class DuckdbDialect extends BaseDialect {
    * Incremental runs stage new rows in a temporary table, held in memory (spilling if it must) rather than
    * written to the database file only to be copied into the target and dropped.
    */
-  override stagingRelation(_target: RelationName, identifier: string): RelationName {
-    return { schema: 'temp', identifier };
-  }
-
-  override createStagingTableAs(relation: RelationName, sql: string, _config?: ModelConfig): string {
-    return `create temporary table ${this.quoteRelation(relation)} as\n${sql}`;
-  }
+  protected override readonly temporarySchema = DUCKDB_TEMPORARY_SCHEMA;
 }

@@ -1,5 +1,6 @@
 import type { RelationName } from '../../compile/index.js';
 import type { ColumnDescription, Introspector, Relation, Session } from '../types.js';
+import { DUCKDB_TEMPORARY_SCHEMA } from './duckdb-dialect.js';
 
 export class DuckdbIntrospector implements Introspector {
   async listRelations(session: Session, schemas: readonly string[]): Promise<Relation[]> {
@@ -18,7 +19,7 @@ export class DuckdbIntrospector implements Introspector {
   async listColumns(session: Session, relation: RelationName): Promise<ColumnDescription[]> {
     // Temporary tables live in DuckDB's `temp` catalog, in its schema main.
     const where =
-      relation.schema === 'temp' ? "table_catalog = 'temp' and table_schema = 'main'" : `table_catalog = current_database() and table_schema = '${relation.schema.replace(/'/g, "''")}'`;
+      relation.schema === DUCKDB_TEMPORARY_SCHEMA ? "table_catalog = 'temp' and table_schema = 'main'" : `table_catalog = current_database() and table_schema = '${relation.schema.replace(/'/g, "''")}'`;
     const result = await session.execute(
       `select column_name, data_type from information_schema.columns where ${where} and table_name = '${relation.identifier.replace(/'/g, "''")}' order by ordinal_position`,
     );

@@ -1,6 +1,8 @@
 import type { RelationName } from '../../compile/index.js';
-import type { ModelConfig } from '../../config/index.js';
 import { BaseDialect } from '../base-dialect.js';
+
+/** PostgreSQL's alias for the session's own temporary schema (pg_temp_N). */
+export const POSTGRES_TEMPORARY_SCHEMA = 'pg_temp';
 
 export class PostgresDialect extends BaseDialect {
   /**
@@ -23,11 +25,5 @@ export class PostgresDialect extends BaseDialect {
    * Incremental runs stage new rows in a temporary table: it skips the WAL, never outlives the session, and so
    * never leaves a half-merged run's rows behind after a crash.
    */
-  override stagingRelation(_target: RelationName, identifier: string): RelationName {
-    return { schema: 'pg_temp', identifier };
-  }
-
-  override createStagingTableAs(relation: RelationName, sql: string, _config?: ModelConfig): string {
-    return `create temporary table ${this.quoteRelation(relation)} as\n${sql}`;
-  }
+  protected override readonly temporarySchema: string | undefined = POSTGRES_TEMPORARY_SCHEMA;
 }

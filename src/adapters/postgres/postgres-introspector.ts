@@ -1,5 +1,6 @@
 import type { RelationName } from '../../compile/index.js';
 import type { ColumnDescription, Introspector, Relation, Session } from '../types.js';
+import { POSTGRES_TEMPORARY_SCHEMA } from './postgres-dialect.js';
 
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
@@ -15,7 +16,7 @@ export class PostgresIntrospector implements Introspector {
 
   async listColumns(session: Session, relation: RelationName): Promise<ColumnDescription[]> {
     const result = await session.execute(
-      `select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace where ${relation.schema === 'pg_temp' ? 'n.oid = pg_catalog.pg_my_temp_schema()' : `n.nspname = ${literal(relation.schema)}`} and c.relname = ${literal(relation.identifier)} and a.attnum > 0 and not a.attisdropped order by a.attnum`,
+      `select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace where ${relation.schema === POSTGRES_TEMPORARY_SCHEMA ? 'n.oid = pg_catalog.pg_my_temp_schema()' : `n.nspname = ${literal(relation.schema)}`} and c.relname = ${literal(relation.identifier)} and a.attnum > 0 and not a.attisdropped order by a.attnum`,
     );
     return result.rows.map(([name, type]) => ({ name: String(name), type: String(type) }));
   }

@@ -26,20 +26,11 @@ export class RedshiftDialect extends PostgresDialect {
   }
 
   /** Data API statements may run in different sessions, so staged rows go to a real table, not a temporary one. */
-  override stagingRelation(target: RelationName, identifier: string): RelationName {
-    return { schema: target.schema, identifier };
-  }
-
-  override createStagingTableAs(relation: RelationName, sql: string, config?: ModelConfig): string {
-    return this.createTableAs(relation, sql, config);
-  }
+  protected override readonly temporarySchema: string | undefined = undefined;
 
   /** Redshift's DELETE takes no alias for its target: the key columns are qualified by the bare table names. */
-  override deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates: readonly string[] = []): string {
-    const t = this.quoteIdentifier(target.identifier);
-    const s = this.quoteIdentifier(staging.identifier);
-    const on = uniqueKey.map((k) => `${t}.${this.quoteIdentifier(k)} = ${s}.${this.quoteIdentifier(k)}`).join(' and ');
-    return `delete from ${this.quoteRelation(target)} using ${this.quoteRelation(staging)} where ${on}${this.predicateClause(predicates, target, staging)}`;
+  protected override keyQualifier(relation: RelationName): string {
+    return this.quoteIdentifier(relation.identifier);
   }
 
   tableOptions(config?: ModelConfig): string {
