@@ -3,7 +3,7 @@ import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
 import type { CompiledTemplate, TemplateEngine } from '../templating/index.js';
 import { sha256 } from '../util/checksum.js';
-import { positionOf } from '../util/text.js';
+import { lineOfWord } from '../util/text.js';
 import { createCompileHooks, type CompileScope, type RenderCapture } from './compile-hooks.js';
 import type { ModelNode } from './manifest.js';
 import type { ModelYamlEntry } from './model-yaml.js';
@@ -122,9 +122,9 @@ function checkIncrementalConfig(info: ModelFileInfo, config: ModelConfig): void 
         : undefined;
   if (!problem) return;
   // The key is most often set in the file's config(); when it comes from YAML, the error names the model file alone.
-  const offset = info.file.text.indexOf(problem.key);
+  const line = lineOfWord(info.file.text, problem.key);
   throw new SqlkitError('CONFIG_INVALID', problem.message, {
-    location: { file: info.file.path, ...(offset >= 0 ? { line: positionOf(info.file.text, offset).line } : {}) },
+    location: { file: info.file.path, ...(line ? { line } : {}) },
     hint: problem.hint,
   });
 }

@@ -1,6 +1,6 @@
 import { SqlkitError, type ErrorCode, type SourceLocation } from '../errors/index.js';
 import { didYouMean } from '../util/suggest.js';
-import { lineAt, positionOf } from '../util/text.js';
+import { lineAt, lineOfWord, positionOf } from '../util/text.js';
 
 interface NunjucksError extends Error {
   lineno?: number;
@@ -56,7 +56,7 @@ export function toTemplateError(error: unknown, file: string, text: string, phas
         hint: renderHint(message, lineAt(macro.text, line), column),
       });
     }
-    const macroLine = name ? findLine(macro.text, name) : undefined;
+    const macroLine = name ? lineOfWord(macro.text, name) : undefined;
     return new SqlkitError(code, `Error in macro '${macro.name}' (${macro.file}), called from ${file}: ${message}.`, {
       location: macroLine ? { file: macro.file, line: macroLine, snippet: lineAt(macro.text, macroLine) } : { file: macro.file },
       related: [location],
@@ -110,10 +110,4 @@ function unclosedOpener(text: string): number | undefined {
     opener.lastIndex = end + close.length;
   }
   return stack.at(-1)?.offset;
-}
-
-function findLine(text: string, word: string): number | undefined {
-  const index = text.search(new RegExp(`\\b${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
-  if (index === -1) return undefined;
-  return text.slice(0, index).split('\n').length;
 }

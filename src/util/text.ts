@@ -12,6 +12,12 @@ export function positionOf(text: string, offset: number): { line: number; column
   return { line, column: end - lineStart + 1 };
 }
 
+/** 1-based line of the first whole-word occurrence of `word` in `text`; undefined when it does not occur. */
+export function lineOfWord(text: string, word: string): number | undefined {
+  const index = text.search(new RegExp(`\\b${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`));
+  return index === -1 ? undefined : positionOf(text, index).line;
+}
+
 /** The text of a 1-based line, without its newline. */
 export function lineAt(text: string, line: number): string | undefined {
   let start = 0;
