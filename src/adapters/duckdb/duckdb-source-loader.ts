@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { swapStatements } from '../../materializations/swap.js';
 import { shortHash } from '../../util/checksum.js';
 import { splitJsonValues } from '../loading/concatenated-json.js';
-import { createLoadedFilesTable, planLoad, recordLoadedFiles, stampSourceFiles, type LoadPlan } from '../loading/file-stamps.js';
+import { planLocalLoad, recordLoadedFiles } from '../loading/file-stamps.js';
 import { readJsonPaths, type JsonPath } from '../loading/jsonpaths.js';
 import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
-import { createLoadErrorsTable, insertLoadErrors } from '../loading/load-errors-table.js';
+import { insertLoadErrors } from '../loading/load-errors-table.js';
+import { sqlTimestamp } from '../loading/sql-timestamp.js';
 import { locateLines } from '../loading/locate-lines.js';
 import { projectRelative } from '../loading/source-files.js';
 import type { LoadError, Session, SourceLoadRequest, SourceLoadResult } from '../types.js';
@@ -23,9 +24,7 @@ import { convertValue } from './duckdb-value-conversion.js';
  */
 export async function loadDuckdbSource(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect): Promise<SourceLoadResult> {
   const { node, spec, columns, projectRoot, runId } = request;
-  const stamps = stampSourceFiles(projectRoot, node, spec.local!.path);
-  const all = [...stamps.keys()];
-  const plan: LoadPlan = request.incremental && request.existing ? planLoad(stamps, request.incremental.previous) : { mode: 'replace', files: all, reason: 'full load' };
+  const { stamps, plan } = planLocalLoad(request);
   if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
 
   const statements: string[] = [];
@@ -82,17 +81,16 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     errors.push(...(await locateBadRows(badRows, spec.format, projectRoot)));
     errors.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 
-    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    // The bookkeeping tables written below were created before the run started (prepareWarehouse).
+    const now = sqlTimestamp();
     const recorded = errors.slice(0, keep);
     if (recorded.length) {
-      await run(createLoadErrorsTable(dialect, request.loadErrors));
       for (const sql of insertLoadErrors(dialect, request.loadErrors, runId, node.name, recorded, now)) await run(sql);
     }
     if (errorCount > spec.maxErrors) throw loadFailure(node, recorded, errorCount, spec.maxErrors, request.loadErrors);
 
     const bookkeeping: string[] = [];
     if (request.incremental) {
-      await run(createLoadedFilesTable(dialect, request.incremental.loadedFiles));
       const loaded = plan.files.map((file) => stamps.get(file)!);
       bookkeeping.push(...recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, loaded, plan.mode === 'replace', runId, now));
     }

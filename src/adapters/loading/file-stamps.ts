@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { RelationName, SourceNode } from '../../compile/index.js';
 import { SqlkitError } from '../../errors/index.js';
-import type { FileStamp, SqlDialect } from '../types.js';
+import type { FileStamp, SourceLoadRequest, SqlDialect } from '../types.js';
 import { listSourceFiles, projectRelative } from './source-files.js';
 
 export type { FileStamp };
@@ -10,7 +10,7 @@ export type { FileStamp };
  * The files a local source reads, in order, keyed by absolute path, each with the stamp an incremental load
  * records. An empty file fails here unless the source allows them (see rejectEmptyFiles).
  */
-export function stampSourceFiles(projectRoot: string, node: SourceNode, path: string): Map<string, FileStamp> {
+function stampSourceFiles(projectRoot: string, node: SourceNode, path: string): Map<string, FileStamp> {
   const stamps = new Map<string, FileStamp>();
   for (const absolute of listSourceFiles(projectRoot, path, node)) {
     const stat = statSync(absolute);
@@ -37,6 +37,15 @@ export type LoadPlan =
   | { mode: 'replace'; files: string[]; reason: string }
   | { mode: 'append'; files: string[] }
   | { mode: 'unchanged'; files: [] };
+
+/**
+ * The files a local load reads, stamped, and what it does with them: an incremental source with a table and a
+ * record of earlier loads plans against that record; anything else loads every file.
+ */
+export function planLocalLoad(request: SourceLoadRequest): { stamps: Map<string, FileStamp>; plan: LoadPlan } {
+  const stamps = stampSourceFiles(request.projectRoot, request.node, request.spec.local!.path);
+  return { stamps, plan: planLoad(stamps, request.existing ? request.incremental?.previous : undefined) };
+}
 
 /**
  * An incremental source loads only files it has not loaded before, like Snowpipe or an Auto Loader. If a file

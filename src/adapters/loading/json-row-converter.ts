@@ -1,6 +1,7 @@
 import { isLosslessNumber, parse, stringify } from 'lossless-json';
 import type { ColumnType } from '../../compile/index.js';
 import { isIntegerType, isTextType } from '../../compile/index.js';
+import { sqlTimestamp } from './sql-timestamp.js';
 import type { JsonPath } from './jsonpaths.js';
 
 /**
@@ -122,7 +123,7 @@ function convertTimestamp(text: string, timeformat: string | undefined): string 
     if (!/^[-+]?[0-9]+(\.[0-9]*)?$/.test(text)) return undefined;
     const ms = timeformat === 'epochsecs' ? Math.round(Number(text) * 1000) : Math.trunc(Number(text));
     const date = new Date(ms);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace('T', ' ').replace('Z', '');
+    return Number.isNaN(date.getTime()) ? undefined : sqlTimestamp(date);
   }
   return /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text) ? text : undefined;
 }

@@ -6,9 +6,10 @@ import { swapStatements } from '../../materializations/swap.js';
 import { columnPlans } from '../loading/column-plans.js';
 import { convertDocument, copyTextLine, parseJsonDocument, type ColumnPlan } from '../loading/json-row-converter.js';
 import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
-import { createLoadErrorsTable, insertLoadErrors } from '../loading/load-errors-table.js';
+import { insertLoadErrors } from '../loading/load-errors-table.js';
+import { sqlTimestamp } from '../loading/sql-timestamp.js';
 import { splitJsonValues } from '../loading/concatenated-json.js';
-import { createLoadedFilesTable, planLoad, recordLoadedFiles, stampSourceFiles, type LoadPlan } from '../loading/file-stamps.js';
+import { planLocalLoad, recordLoadedFiles } from '../loading/file-stamps.js';
 import { projectRelative } from '../loading/source-files.js';
 import type { LoadError, SourceLoadRequest, SourceLoadResult } from '../types.js';
 import type { PostgresDialect } from './postgres-dialect.js';
@@ -20,9 +21,7 @@ import type { PostgresSession } from './postgres-driver.js';
  */
 export async function loadPostgresSource(session: PostgresSession, request: SourceLoadRequest, dialect: PostgresDialect): Promise<SourceLoadResult> {
   const { node, spec, columns, projectRoot } = request;
-  const stamps = stampSourceFiles(projectRoot, node, spec.local!.path);
-  const all = [...stamps.keys()];
-  const plan: LoadPlan = request.incremental && request.existing ? planLoad(stamps, request.incremental.previous) : { mode: 'replace', files: all, reason: 'full load' };
+  const { stamps, plan } = planLocalLoad(request);
   if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
   const files = plan.files;
   const plans = columnPlans(request);
@@ -81,18 +80,13 @@ export async function loadPostgresSource(session: PostgresSession, request: Sour
     const bookkeeping: string[] = [];
     if (request.incremental) {
       const loaded = files.map((file) => stamps.get(file)!);
-      bookkeeping.push(createLoadedFilesTable(dialect, request.incremental.loadedFiles), ...recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, loaded, plan.mode === 'replace', request.runId, timestamp()));
+      bookkeeping.push(...recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, loaded, plan.mode === 'replace', request.runId, sqlTimestamp()));
     }
     for (const sql of [...swap, ...bookkeeping]) {
       statements.push(sql);
       await client.query(sql);
     }
-    if (errors.length) {
-      for (const sql of [createLoadErrorsTable(dialect, request.loadErrors), ...insertLoadErrors(dialect, request.loadErrors, request.runId, node.name, errors, timestamp())]) {
-        statements.push(sql);
-        await client.query(sql);
-      }
-    }
+    if (errors.length) await recordErrors(session, request, dialect, errors, statements);
     await client.query('commit');
     return { rowsLoaded: rows, rejected: errors, statements, mode: plan.mode, files: files.length, ...(plan.mode === 'replace' ? { note: plan.reason } : {}) };
   } catch (error) {
@@ -135,15 +129,12 @@ async function* documents(file: string, format: 'jsonl' | 'json', relative: stri
   }
 }
 
+/** Rejected rows into the load errors table, which prepareWarehouse created before the run. */
 async function recordErrors(session: PostgresSession, request: SourceLoadRequest, dialect: PostgresDialect, errors: LoadError[], statements: string[]): Promise<void> {
-  for (const sql of [createLoadErrorsTable(dialect, request.loadErrors), ...insertLoadErrors(dialect, request.loadErrors, request.runId, request.node.name, errors, timestamp())]) {
+  for (const sql of insertLoadErrors(dialect, request.loadErrors, request.runId, request.node.name, errors, sqlTimestamp())) {
     statements.push(sql);
     await session.client.query(sql);
   }
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '');
 }
 
 export type { ColumnPlan };

@@ -2,7 +2,8 @@ import type { RedshiftTarget } from '../../config/index.js';
 import { SqlkitError } from '../../errors/index.js';
 import { swapStatements } from '../../materializations/swap.js';
 import { loadFailure } from '../loading/load-failure.js';
-import { createLoadErrorsTable, insertLoadErrors } from '../loading/load-errors-table.js';
+import { insertLoadErrors } from '../loading/load-errors-table.js';
+import { sqlTimestamp } from '../loading/sql-timestamp.js';
 import type { LoadError, Session, SourceLoadRequest, SourceLoadResult } from '../types.js';
 import { RedshiftStatementError } from './redshift-data-api-driver.js';
 import type { RedshiftDialect } from './redshift-dialect.js';
@@ -42,7 +43,8 @@ export async function loadRedshiftSource(session: Session, request: SourceLoadRe
   const [copyId, copied] = results[2]?.rows[0] ?? [];
   const rejected = copyId === undefined || copyId === null ? [] : await readLoadErrors(session, `query = ${Number(copyId)}`, keep);
   if (rejected.length) {
-    for (const sql of [createLoadErrorsTable(dialect, request.loadErrors), ...insertLoadErrors(dialect, request.loadErrors, request.runId, node.name, rejected, new Date().toISOString().replace('T', ' ').replace('Z', ''))]) {
+    // The load errors table was created before the run (prepareWarehouse).
+    for (const sql of insertLoadErrors(dialect, request.loadErrors, request.runId, node.name, rejected, sqlTimestamp())) {
       await session.execute(sql);
     }
   }
