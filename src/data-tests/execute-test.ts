@@ -1,7 +1,7 @@
 import type { QueryResult } from '../adapters/types.js';
 import type { TestNode } from '../compile/index.js';
 import type { MaterializeContext } from '../materializations/index.js';
-import { fitIdentifier, runStatements, swapStatements, temporaryName } from '../materializations/index.js';
+import { fitIdentifier, runStatements, swapRelations, swapStatements } from '../materializations/index.js';
 import { testStatus, type TestStatus } from './thresholds.js';
 
 export interface TestOutcome {
@@ -30,8 +30,7 @@ export async function executeDataTest(node: TestNode, ctx: MaterializeContext, s
     const max = ctx.adapter.capabilities.maxIdentifierLength;
     // Room for the temporary suffix; a cut name keeps a hash of the full one, so long test names never share a table.
     const target = { schema: failuresSchema, identifier: fitIdentifier(node.name, max - 30) };
-    const staging = { schema: failuresSchema, identifier: temporaryName(target.identifier, 'new', ctx.runId, max) };
-    const backup = { schema: failuresSchema, identifier: temporaryName(target.identifier, 'old', ctx.runId, max) };
+    const { staging, backup } = swapRelations(target, ctx.runId, max);
     const existing = ctx.relations.get(target);
     await runStatements(ctx, node, [dialect.createTableAs(staging, sql), ...swapStatements(dialect, staging, 'table', target, backup, existing)], sql, true);
     ctx.relations.set({ ...target, type: 'table' });

@@ -3,5 +3,5 @@ export { materializeTable } from './table.js';
 export { materializeView } from './view.js';
 export { materializeIncremental } from './incremental.js';
 export { loadSourceTable, LOAD_ERRORS_TABLE, LOADED_FILES_TABLE } from './source-load.js';
-export { swapStatements, temporaryName, fitIdentifier, TEMPORARY_MARKER } from './swap.js';
+export { swapRelations, swapStatements, fitIdentifier, TEMPORARY_MARKER } from './swap.js';
 export { runStatements } from './execute-sql.js';

@@ -5,7 +5,7 @@ import type { MaterializeContext, MaterializeResult } from './context.js';
 import { rebuildDependentViews } from './dependent-views.js';
 import { runStatements } from './execute-sql.js';
 import { refreshStatistics } from './statistics.js';
-import { temporaryName } from './swap.js';
+import { swapRelations } from './swap.js';
 
 export const LOAD_ERRORS_TABLE = 'sqlkit_load_errors';
 export const LOADED_FILES_TABLE = 'sqlkit_loaded_files';
@@ -24,7 +24,6 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
     });
   }
   const target = node.relation;
-  const max = adapter.capabilities.maxIdentifierLength;
   const existing = ctx.relations.get(target);
   const incremental = spec.incremental && adapter.capabilities.loadsLocalFiles ? await incrementalState(node, ctx, Boolean(existing)) : undefined;
   const result = await adapter.loadSource(ctx.session, {
@@ -32,8 +31,7 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
     spec,
     columns: node.columns.map((c) => ({ name: c.name, type: parseColumnType(c.type ?? 'varchar')! })),
     target,
-    staging: { schema: target.schema, identifier: temporaryName(target.identifier, 'new', ctx.runId, max) },
-    backup: { schema: target.schema, identifier: temporaryName(target.identifier, 'old', ctx.runId, max) },
+    ...swapRelations(target, ctx.runId, adapter.capabilities.maxIdentifierLength),
     existing,
     ...(incremental ? { incremental } : {}),
     wrapSwap: (swap) => rebuildDependentViews(ctx, target, ctx.relations.get(target), swap),

@@ -41,4 +41,12 @@ export function temporaryName(identifier: string, kind: 'new' | 'old' | 'incr', 
   return `${fitIdentifier(identifier, Math.max(1, maxLength - suffix.length))}${suffix}`;
 }
 
+/** Beside `target`: the relation a run builds to swap in (`new`), and the name the old one is renamed to (`old`). */
+export function swapRelations(target: RelationName, runId: string, maxLength: number): { staging: RelationName; backup: RelationName } {
+  return {
+    staging: { schema: target.schema, identifier: temporaryName(target.identifier, 'new', runId, maxLength) },
+    backup: { schema: target.schema, identifier: temporaryName(target.identifier, 'old', runId, maxLength) },
+  };
+}
+
 export const TEMPORARY_MARKER = /__sqlkit_(new|old|incr)_([a-z0-9]+)$/;

@@ -1,7 +1,7 @@
 import type { ModelNode } from '../compile/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { runStatements } from './execute-sql.js';
-import { swapStatements, temporaryName } from './swap.js';
+import { swapRelations, swapStatements } from './swap.js';
 import { rebuildDependentViews } from './dependent-views.js';
 import { refreshStatistics } from './statistics.js';
 
@@ -10,8 +10,7 @@ export async function materializeTable(node: ModelNode, ctx: MaterializeContext,
   const { dialect, capabilities } = ctx.adapter;
   const target = node.relation;
   const existing = ctx.relations.get(target);
-  const staging = { schema: target.schema, identifier: temporaryName(target.identifier, 'new', ctx.runId, capabilities.maxIdentifierLength) };
-  const backup = { schema: target.schema, identifier: temporaryName(target.identifier, 'old', ctx.runId, capabilities.maxIdentifierLength) };
+  const { staging, backup } = swapRelations(target, ctx.runId, capabilities.maxIdentifierLength);
   const create = dialect.createTableAs(staging, sql, node.config);
   const swap = swapStatements(dialect, staging, 'table', target, backup, existing);
   const statements = [create, ...(await rebuildDependentViews(ctx, target, existing, swap))];

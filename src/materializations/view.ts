@@ -2,7 +2,7 @@ import type { ModelNode } from '../compile/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { rebuildDependentViews } from './dependent-views.js';
 import { runStatements } from './execute-sql.js';
-import { swapStatements, temporaryName } from './swap.js';
+import { swapRelations, swapStatements } from './swap.js';
 
 /**
  * Replaces the view in one statement where the engine can; otherwise (or when a table of that name exists)
@@ -16,8 +16,7 @@ export async function materializeView(node: ModelNode, ctx: MaterializeContext):
   if (capabilities.supportsReplaceView && existing?.type !== 'table') {
     await runStatements(ctx, node, [dialect.replaceView(target, sql, node.config)], sql, false);
   } else {
-    const staging = { schema: target.schema, identifier: temporaryName(target.identifier, 'new', ctx.runId, capabilities.maxIdentifierLength) };
-    const backup = { schema: target.schema, identifier: temporaryName(target.identifier, 'old', ctx.runId, capabilities.maxIdentifierLength) };
+    const { staging, backup } = swapRelations(target, ctx.runId, capabilities.maxIdentifierLength);
     const swap = swapStatements(dialect, staging, 'view', target, backup, existing);
     await runStatements(ctx, node, [dialect.createView(staging, sql, node.config), ...(await rebuildDependentViews(ctx, target, existing, swap))], sql, true);
   }
