@@ -2,6 +2,11 @@ import type { ColumnType, RelationName } from '../compile/index.js';
 import type { ModelConfig } from '../config/index.js';
 import type { ColumnDescription, RelationType, SqlDialect } from './types.js';
 
+/** A SQL string literal: quotes doubled, the same on every engine (and in catalog queries made outside a dialect). */
+export function sqlStringLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /** SQL shared by DuckDB, PostgreSQL and Redshift; each engine's dialect overrides only what differs. */
 export class BaseDialect implements SqlDialect {
   quoteIdentifier(name: string): string {
@@ -13,7 +18,7 @@ export class BaseDialect implements SqlDialect {
   }
 
   stringLiteral(value: string): string {
-    return `'${value.replace(/'/g, "''")}'`;
+    return sqlStringLiteral(value);
   }
 
   columnType(type: ColumnType): string {

@@ -4,6 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbTarget } from '../../config/index.js';
 import { SqlkitError } from '../../errors/index.js';
 import { cancelledBeforeStart, cancelWhileRunning } from '../cancellation.js';
+import { sqlStringLiteral } from '../base-dialect.js';
 import { SessionPool } from '../session-pool.js';
 import { executeInTransaction } from '../transaction.js';
 import type { Driver, ExecuteOptions, QueryResult, Session } from '../types.js';
@@ -51,7 +52,7 @@ export class DuckdbDriver implements Driver {
     try {
       await connection.run('set preserve_insertion_order = false');
       for (const [name, value] of Object.entries(this.target.settings)) {
-        await connection.run(`set ${name} = ${typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value)}`);
+        await connection.run(`set ${name} = ${typeof value === 'string' ? sqlStringLiteral(value) : String(value)}`);
       }
     } finally {
       connection.closeSync();

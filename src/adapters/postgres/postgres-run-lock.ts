@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { RunRegistry, Session } from '../types.js';
+import { sqlStringLiteral } from '../base-dialect.js';
 
-const lockKey = (runId: string) => `hashtext('sqlkit-run:${runId.replace(/'/g, "''")}')`;
+const lockKey = (runId: string) => `hashtext(${sqlStringLiteral(`sqlkit-run:${runId}`)})`;
 
 /**
  * Each run holds a session-level advisory lock keyed by its run id, on a connection of its own kept open for the

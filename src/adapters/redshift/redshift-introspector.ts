@@ -1,8 +1,7 @@
 import type { RelationName } from '../../compile/index.js';
+import { sqlStringLiteral } from '../base-dialect.js';
 import { PostgresIntrospector } from '../postgres/postgres-introspector.js';
 import type { Session } from '../types.js';
-
-const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
  * Redshift's regular views depend on the tables they read, as in PostgreSQL, but recursive CTEs there need
@@ -14,7 +13,7 @@ export class RedshiftIntrospector extends PostgresIntrospector {
     const found = new Map<string, { relation: RelationName; sql: string; depth: number }>();
     let frontier = [relation];
     for (let depth = 1; frontier.length && depth <= 20; depth++) {
-      const conditions = frontier.map((r) => `(rn.nspname = ${literal(r.schema)} and rc.relname = ${literal(r.identifier)})`).join(' or ');
+      const conditions = frontier.map((r) => `(rn.nspname = ${sqlStringLiteral(r.schema)} and rc.relname = ${sqlStringLiteral(r.identifier)})`).join(' or ');
       const result = await session.execute(`select distinct vn.nspname, vc.relname, pg_catalog.pg_get_viewdef(vc.oid, true)
 from pg_catalog.pg_depend d
 join pg_catalog.pg_rewrite r on r.oid = d.objid
