@@ -14,7 +14,7 @@ import { MANIFEST_SCHEMA_VERSION, type AnalysisNode, type Manifest, type Manifes
 import { buildModelNode, indexModelFiles, renderModelTemplate } from './model-nodes.js';
 import { parseModelYamlFiles } from './model-yaml.js';
 import { createNodeRenderer, type NodeRenderer } from './node-renderer.js';
-import { emptyParseCache, renderInputsKey, reusableRender, type ParseCache, type ParseCacheUpdate } from './parse-cache.js';
+import { emptyParseCache, fileChecksum, renderInputsKey, reusableRender, type ParseCache, type ParseCacheUpdate } from './parse-cache.js';
 import { PlaceholderTable } from './placeholders.js';
 import { createSqlResolver } from './resolve-sql.js';
 import { parseSourceFiles } from './source-nodes.js';
@@ -61,7 +61,7 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
 
   const sources = parseSourceFiles(files.sourceYamls, config, options.env, errors);
   const modelYaml = parseModelYamlFiles(files.modelYamls, errors, previous, next);
-  const infos = indexModelFiles(files.models, config.name, config.paths.models, errors);
+  const infos = indexModelFiles(files.models, config.name, config.paths.models, errors, (file) => fileChecksum(file, files.readAt, options.parseCache, next));
   const placeholders = new PlaceholderTable();
   const scope: CompileScope = {
     config,
@@ -136,7 +136,9 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
     renderedSql.set(node.uniqueId, test.renderedSql);
   }
 
-  const texts = new Map(infos.map((info) => [info.uniqueId, info.file.text]));
+  // Read only for an error's line: a model file reused from the parse cache was never read.
+  const modelFiles = new Map(infos.map((info) => [info.uniqueId, info.file]));
+  const texts = (id: string) => modelFiles.get(id)?.text ?? '';
   checkDisabledRefs(nodes, scope, texts, errors);
   const graph = buildDag(nodes.values());
   for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes, texts));
@@ -157,8 +159,8 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   };
   const renderer = createNodeRenderer({ engine, scope, templates, nodes, resolve });
   const standaloneSql = (id: string) => resolve(renderedSql.get(id) ?? '');
-  // Changed: something was parsed afresh, or a file the previous compile parsed is gone.
-  const changed = !previous || next.fresh.size > 0 || previous.models.size !== next.models.size || previous.yamls.size !== next.yamls.size;
+  // Changed: something was parsed afresh, a file has a new settled stamp, or a file the previous compile parsed is gone.
+  const changed = !previous || next.fresh.size > 0 || next.restamped > 0 || previous.models.size !== next.models.size || previous.yamls.size !== next.yamls.size;
   return { manifest, graph, renderer, standaloneSql, parseCache: { ...next, changed, reusedModels } };
 }
 
@@ -228,14 +230,14 @@ function checkFolderConfig(tree: FolderConfig, modelsPath: string, folders: Set<
   }
 }
 
-function checkDisabledRefs(nodes: Map<string, ManifestNode>, scope: CompileScope, texts: Map<string, string>, errors: SqlkitError[]): void {
+function checkDisabledRefs(nodes: Map<string, ManifestNode>, scope: CompileScope, texts: (id: string) => string, errors: SqlkitError[]): void {
   for (const node of nodes.values()) {
     for (const dep of node.dependsOn) {
       if (nodes.has(dep)) continue;
       const name = dep.split('.').pop()!;
       // A model missing for another reason (it failed to compile) has its own error already.
       if (!scope.disabledModels.has(name)) continue;
-      const text = texts.get(node.uniqueId) ?? '';
+      const text = texts(node.uniqueId);
       const line = refLine(text, name);
       errors.push(
         new SqlkitError('REF_DISABLED_MODEL', `${node.name} refs '${name}', which is disabled.`, {
@@ -253,12 +255,12 @@ function refLine(text: string, name: string): number | undefined {
   return index === -1 ? undefined : text.slice(0, index).split('\n').length;
 }
 
-function cycleError(cycle: string[], nodes: Map<string, ManifestNode>, texts: Map<string, string>): SqlkitError {
+function cycleError(cycle: string[], nodes: Map<string, ManifestNode>, texts: (id: string) => string): SqlkitError {
   const names = cycle.map((id) => nodes.get(id)?.name ?? id);
   // Edges run from a dependency to its dependent, so each node on the cycle refs the node before it.
   const where = (i: number) => {
     const id = cycle[i]!;
-    const text = texts.get(id) ?? '';
+    const text = texts(id);
     const line = refLine(text, names[(i + cycle.length - 1) % cycle.length]!);
     return { file: nodes.get(id)?.path ?? id, ...(line ? { line, snippet: lineAt(text, line) } : {}) };
   };

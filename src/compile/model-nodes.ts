@@ -23,7 +23,13 @@ export interface ModelFileInfo {
 
 
 /** Names every model file, reporting duplicates and invalid names, before anything renders. */
-export function indexModelFiles(files: readonly ProjectFile[], projectName: string, modelsPath: string, errors: SqlkitError[]): ModelFileInfo[] {
+export function indexModelFiles(
+  files: readonly ProjectFile[],
+  projectName: string,
+  modelsPath: string,
+  errors: SqlkitError[],
+  checksumOf: (file: ProjectFile) => string = (file) => sha256(file.text),
+): ModelFileInfo[] {
   const byName = new Map<string, ModelFileInfo>();
   const infos: ModelFileInfo[] = [];
   for (const file of files) {
@@ -50,7 +56,7 @@ export function indexModelFiles(files: readonly ProjectFile[], projectName: stri
       );
       continue;
     }
-    const info = { file, name, uniqueId: `model.${projectName}.${name}`, folders: parts, checksum: sha256(file.text) };
+    const info = { file, name, uniqueId: `model.${projectName}.${name}`, folders: parts, checksum: checksumOf(file) };
     byName.set(name, info);
     infos.push(info);
   }

@@ -1,2 +1,2 @@
 export { readProject, type ReadProjectOptions } from './read-project.js';
-export type { ProjectFile, ProjectFiles } from './project-files.js';
+export type { DiskStamp, ProjectFile, ProjectFiles } from './project-files.js';
