@@ -12,18 +12,23 @@ interface Captured {
   statements: string[];
 }
 
-/** Every statement a build sent, node by node in the order nodes started, from the --debug JSON event log. */
+/**
+ * Every statement a build sent, from the --debug JSON event log: the run's setup first (schemas, bookkeeping
+ * tables), then node by node in the order nodes started.
+ */
 function captureStatements(log: string): Captured {
+  const setup: string[] = [];
   const byNode = new Map<string, string[]>();
   const order: string[] = [];
   for (const line of log.split('\n')) {
     if (!line.startsWith('{')) continue;
     const event = JSON.parse(line) as { event: string; uniqueId?: string; sql?: string };
     if (event.event === 'node_started' && event.uniqueId) order.push(event.uniqueId);
-    if (event.event === 'statement' && event.uniqueId && event.sql) byNode.set(event.uniqueId, [...(byNode.get(event.uniqueId) ?? []), event.sql]);
+    if (event.event !== 'statement' || !event.sql) continue;
+    if (event.uniqueId) byNode.set(event.uniqueId, [...(byNode.get(event.uniqueId) ?? []), event.sql]);
+    else setup.push(event.sql);
   }
-  const statements = ['create schema if not exists staging', ...order.flatMap((id) => byNode.get(id) ?? [])];
-  return { statements };
+  return { statements: [...setup, ...order.flatMap((id) => byNode.get(id) ?? [])] };
 }
 
 /**

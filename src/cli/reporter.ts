@@ -36,7 +36,7 @@ export function createReporter(output: Output, version: string): (event: RunEven
         output.out(c.bold(`sqlkit ${version} · ${event.command} · target ${event.target} (${event.engine}) · ${plural(event.nodes, 'node')} · ${plural(event.threads, 'thread')}`));
         break;
       case 'statement':
-        if (output.debug) output.out(c.dim(`    [${event.uniqueId}] ${event.sql.replace(/\s+/g, ' ').slice(0, 300)}`));
+        if (output.debug) output.out(c.dim(`    [${event.uniqueId ?? 'setup'}] ${event.sql.replace(/\s+/g, ' ').slice(0, 300)}`));
         break;
       case 'node_finished': {
         const r = event.result;

@@ -41,7 +41,8 @@ export type RunEvent =
   | { type: 'run_started'; command: Command; target: string; engine: string; nodes: number; threads: number; runId: string }
   | { type: 'node_started'; uniqueId: string; name: string; kind: string; resourceType: NodeType }
   | { type: 'node_finished'; result: NodeResult; index: number; total: number }
-  | { type: 'statement'; uniqueId: string; sql: string }
+  /** SQL sent to the warehouse; without uniqueId, by the run's own setup (schemas, bookkeeping tables, leftovers). */
+  | { type: 'statement'; uniqueId?: string; sql: string }
   | { type: 'run_finished'; results: NodeResult[]; elapsed: number; interrupted: boolean };
 
 export interface RunSummary {

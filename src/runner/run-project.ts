@@ -151,7 +151,7 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
       // Before anything is created, so no other run's cleanup takes this run's temporary relations for leftovers.
       await adapter.runs.begin(runId);
       const schemas = schemasWritten(plan.nodes.values(), usesFailures ? failuresSchema : undefined);
-      const prepared = await prepareWarehouse(adapter, setup, schemas, runId, () => undefined, bookkeepingTables(plan.nodes.values(), adapter));
+      const prepared = await prepareWarehouse(adapter, setup, schemas, runId, (sql) => emit({ type: 'statement', sql: redactor.redact(sql) }), bookkeepingTables(plan.nodes.values(), adapter));
       return prepared.relations;
     } catch (error) {
       throw adapter.translateError(error, {});

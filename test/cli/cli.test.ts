@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryDuckdb } from '../support/duckdb-query.js';
 import { parseJsonLines } from '../support/json-log.js';
 import { readRunResults, runCli, type RunResultsFile } from '../support/sqlkit-cli.js';
-import { removeTempProjects, writeProject } from '../support/temp-project.js';
+import { copySparkifyProject, removeTempProjects, writeProject } from '../support/temp-project.js';
 
 afterAll(removeTempProjects);
 
@@ -411,6 +411,19 @@ describe.concurrent('--log-format json', () => {
     const statements = events.filter((e) => e.event === 'statement');
     expect(statements.length).toBeGreaterThan(0);
     expect(statements.some((s) => String(s.sql).includes('range(1234)'))).toBe(true);
+  });
+
+  it('reports a run\'s setup statements with --debug, before any node and under no node', async () => {
+    const dir = copySparkifyProject();
+    const run = await runCli(['run', '-s', 'source:sparkify.events', '--log-format', 'json', '--debug'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const events = parseJsonLines(run.stdout);
+    const firstNode = events.findIndex((e) => e.event === 'node_started');
+    const setup = events.slice(0, firstNode).filter((e) => e.event === 'statement');
+    expect(setup.every((e) => e.uniqueId === undefined)).toBe(true);
+    const sql = setup.map((e) => String(e.sql));
+    expect(sql).toContain('create schema if not exists "staging"');
+    expect(sql.some((s) => /create table if not exists "staging"\."sqlkit_loaded_files"/.test(s))).toBe(true);
   });
 
   it('reports bad input as a JSON error event, with exit code 2', async () => {
