@@ -44,7 +44,8 @@ export function openProject(options: ProjectOptions = {}): OpenedProject {
   const compiled = compileProject(files, { env, ...(parseCache ? { parseCache } : {}) });
   // Sources may name their own credentials (location.s3.iam_role), and model config may hold some too.
   for (const node of Object.values(compiled.manifest.nodes)) {
-    for (const secret of secretsInConfig({ load: 'load' in node ? node.load : undefined, config: 'config' in node ? node.config : undefined }, env)) redactor.add(secret);
+    if ('load' in node) for (const secret of secretsInConfig(node.load, env)) redactor.add(secret);
+    if ('config' in node) for (const secret of secretsInConfig(node.config, env)) redactor.add(secret);
   }
   if (compiled.parseCache.changed) writeParseCache(root, targetPath, compiled.parseCache, redactor);
   return { files, compiled, redactor };

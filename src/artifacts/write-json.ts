@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Manifest } from '../compile/index.js';
 import { SqlkitError, type Redactor } from '../errors/index.js';
@@ -11,7 +11,14 @@ export function writeJsonFile(file: string, value: unknown, redactor: Redactor, 
   try {
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${redactor.redact(JSON.stringify(value, replacer, indent || undefined))}\n`);
+    // Two writes rather than text + '\n', which would copy a manifest of many megabytes once more to join them.
+    const fd = openSync(temporary, 'w');
+    try {
+      writeAll(fd, Buffer.from(redactor.redact(JSON.stringify(value, replacer, indent || undefined))));
+      writeAll(fd, Buffer.from('\n'));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, file);
   } catch (error) {
     throw new SqlkitError('ARTIFACT_WRITE', `Cannot write ${file}: ${(error as Error).message}`, {
@@ -19,6 +26,11 @@ export function writeJsonFile(file: string, value: unknown, redactor: Redactor, 
       cause: error,
     });
   }
+}
+
+/** writeSync may write less than asked (a full disk, a signal): write the rest, as writeFileSync does. */
+function writeAll(fd: number, buffer: Buffer): void {
+  for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
 }
 
 export function writeManifest(manifest: Manifest, projectRoot: string, targetPath: string, redactor: Redactor): string {

@@ -41,12 +41,16 @@ export function buildGenericTests(
   const out: RenderedTest[] = [];
   const names = new Set<string>();
   const testMacros = engine.macroNames().filter((n) => n.startsWith('test_')).map((n) => n.slice(5));
+  const places = new Map<string, YamlPlace>();
   for (const group of pending) {
     const attached = nodes.get(group.attachedTo);
     if (!attached) continue;
+    const file = group.yaml.file;
+    let place = places.get(file);
+    if (!place) places.set(file, (place = yamlPlace(file, scope)));
     for (const spec of testSpecsOf(group, errors)) {
       try {
-        const test = buildOne(spec, attached, group, engine, scope, testMacros, names);
+        const test = buildOne(spec, attached, group, engine, scope, testMacros, names, place);
         if (test) out.push(test);
       } catch (error) {
         if (!(error instanceof SqlkitError)) throw error;
@@ -59,6 +63,17 @@ export function buildGenericTests(
   return out;
 }
 
+/** What every test declared in one YAML file shares: its fqn prefix and the folder of its compiled SQL. */
+interface YamlPlace {
+  fqn: string[];
+  compiledPrefix: string;
+}
+
+function yamlPlace(file: string, scope: CompileScope): YamlPlace {
+  const { name, paths } = scope.config;
+  return { fqn: [name, ...file.split('/').slice(1, -1)], compiledPrefix: `${paths.target}/compiled/${name}/${file.replace(/\.ya?ml$/, '')}/` };
+}
+
 function buildOne(
   spec: TestSpec,
   attached: ManifestNode,
@@ -67,6 +82,7 @@ function buildOne(
   scope: CompileScope,
   testMacros: string[],
   names: Set<string>,
+  place: YamlPlace,
 ): RenderedTest | undefined {
   const config = testConfigOf(spec.config);
   if (!config.enabled) return undefined;
@@ -90,10 +106,10 @@ function buildOne(
       hint: 'Example: accepted_values: {values: [free, paid]}',
     });
   }
-  const capture: RenderCapture = { refs: new Set(), config: {} };
   // Most tests (not_null, unique on a column) never call a hook: make them only when one is needed.
+  let capture: RenderCapture | undefined;
   let hooks: ReturnType<typeof createCompileHooks> | undefined;
-  const hooksFor = () => (hooks ??= createCompileHooks(scope, { configKind: 'none', isIncremental: false, file: group.yaml.file }, capture));
+  const hooksFor = () => (hooks ??= createCompileHooks(scope, { configKind: 'none', isIncremental: false, file: group.yaml.file }, (capture = { refs: new Set(), config: {} })));
   const self = scope.placeholders.placeholder(attached.uniqueId, attached.name).toString();
   const model = config.where ? `(select * from ${self} where ${config.where}) as sqlkit_where` : self;
   const args: Record<string, unknown> = {};
@@ -108,15 +124,14 @@ function buildOne(
       ? builtin(kwargs)
       : engine.callMacro(`test_${spec.testName}`, [], kwargs, hooksFor(), group.yaml.file);
   const name = uniqueName(spec.customName ?? defaultName(spec, attached), names);
-  const compiledDir = group.yaml.file.replace(/\.ya?ml$/, '');
   const node: TestNode = {
     uniqueId: `test.${scope.config.name}.${name}`,
     resourceType: 'test',
     name,
     path: group.yaml.file,
     checksum: fastHash(JSON.stringify([spec.testName, spec.columnName, spec.args, spec.config])),
-    fqn: [scope.config.name, ...group.yaml.file.split('/').slice(1, -1), name],
-    dependsOn: [attached.uniqueId, ...[...capture.refs].filter((id) => id !== attached.uniqueId)],
+    fqn: [...place.fqn, name],
+    dependsOn: capture ? [attached.uniqueId, ...[...capture.refs].filter((id) => id !== attached.uniqueId)] : [attached.uniqueId],
     tags: config.tags.length ? [...new Set([...config.tags, ...attached.tags])] : [...attached.tags],
     testType: 'generic',
     testName: spec.testName,
@@ -124,7 +139,7 @@ function buildOne(
     ...(spec.columnName ? { columnName: spec.columnName } : {}),
     config,
     compiledSql: '',
-    compiledPath: `${scope.config.paths.target}/compiled/${scope.config.name}/${compiledDir}/${name}.sql`,
+    compiledPath: `${place.compiledPrefix}${name}.sql`,
   };
   return { node, renderedSql };
 }

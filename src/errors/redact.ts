@@ -86,7 +86,7 @@ export function secretsInConfig(value: unknown, env: Record<string, string | und
     }
   };
   walk(value, false);
-  return found.filter((s) => s.length >= MIN_SECRET_LENGTH);
+  return found.length ? found.filter((s) => s.length >= MIN_SECRET_LENGTH) : found;
 }
 
 export function createRedactor(env: Record<string, string | undefined> = {}, secrets: Iterable<string> = []): Redactor {
