@@ -40,14 +40,14 @@ export function openProject(options: ProjectOptions = {}): OpenedProject {
   addConfigSecrets(redactor, files, env);
   const { root } = files;
   const targetPath = files.config.paths.target;
-  const parseCache = options.partialParse === false ? undefined : readParseCache(root, targetPath);
-  const compiled = compileProject(files, { env, ...(parseCache ? { parseCache } : {}) });
+  const stored = options.partialParse === false ? undefined : readParseCache(root, targetPath);
+  const compiled = compileProject(files, { env, ...(stored ? { parseCache: stored.cache } : {}) });
   // Sources may name their own credentials (location.s3.iam_role), and model config may hold some too.
   for (const node of Object.values(compiled.manifest.nodes)) {
     if ('load' in node) for (const secret of secretsInConfig(node.load, env)) redactor.add(secret);
     if ('config' in node) for (const secret of secretsInConfig(node.config, env)) redactor.add(secret);
   }
-  if (compiled.parseCache.changed) writeParseCache(root, targetPath, compiled.parseCache, redactor);
+  if (compiled.parseCache.changed) writeParseCache(root, targetPath, compiled.parseCache, redactor, stored?.origin);
   return { files, compiled, redactor };
 }
 

@@ -1,12 +1,15 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { ParseCache, ParseCacheUpdate } from '../compile/index.js';
+import { sameStamp, type ParseCache, type ParseCacheUpdate } from '../compile/index.js';
 import { isSecretEnvName, type Redactor } from '../errors/index.js';
 import { SQLKIT_BUILD } from './build-id.js';
 
 export const PARSE_CACHE_FILE = 'partial_parse.bin';
-const FORMAT = 3;
+/** The parse cache's files in the target folder: the base and the delta written beside it. */
+export const PARSE_CACHE_FILES = [PARSE_CACHE_FILE, `${PARSE_CACHE_FILE}.delta`];
+const FORMAT = 4;
 
 type StoredCache = Omit<ParseCache, 'files'> & { files: StoredStamps };
 
@@ -23,15 +26,80 @@ interface StoredStamps {
 const STAMP_NUMBERS = 4;
 const CHECKSUM_LENGTH = 64;
 
+/** Where a cache read from disk came from: the base file's id and content, so a write can store only what changed. */
+export interface ParseCacheOrigin {
+  id: string;
+  models: ParseCache['models'];
+  yamls: ParseCache['yamls'];
+  files: ParseCache['files'];
+}
+
+interface StoredBase {
+  format: number;
+  build: string;
+  id: string;
+  cache: StoredCache;
+}
+
+/**
+ * What changed since the base file, written instead of the whole cache when little did: an edit to one model of
+ * 10,000 writes a few kilobytes rather than serializing every render again. Entries are relative to the base
+ * (`baseId`), so each delta replaces the previous one; once it grows past a tenth of the base, the base is
+ * rewritten.
+ */
+interface StoredDelta {
+  format: number;
+  build: string;
+  baseId: string;
+  key: string;
+  models: ParseCache['models'];
+  removedModels: string[];
+  yamls: ParseCache['yamls'];
+  removedYamls: string[];
+  files: StoredStamps;
+  removedFiles: string[];
+}
+
+
 /** The previous compile's parse results, or undefined when there are none or they cannot be used. */
-export function readParseCache(projectRoot: string, targetPath: string): ParseCache | undefined {
+export function readParseCache(projectRoot: string, targetPath: string): { cache: ParseCache; origin: ParseCacheOrigin } | undefined {
+  const file = join(projectRoot, targetPath, PARSE_CACHE_FILE);
+  let base: StoredBase;
   try {
-    const stored = deserialize(readFileSync(join(projectRoot, targetPath, PARSE_CACHE_FILE))) as { format?: number; build?: string; cache?: StoredCache };
-    if (stored.format !== FORMAT || stored.build !== SQLKIT_BUILD || !stored.cache) return undefined;
-    return { ...stored.cache, files: decodeStamps(stored.cache.files) };
+    base = deserialize(readFileSync(file)) as StoredBase;
+    if (base.format !== FORMAT || base.build !== SQLKIT_BUILD || !base.cache || typeof base.id !== 'string') return undefined;
   } catch {
     return undefined;
   }
+  const origin: ParseCacheOrigin = { id: base.id, models: base.cache.models, yamls: base.cache.yamls, files: decodeStamps(base.cache.files) };
+  const cache: ParseCache = { key: base.cache.key, models: origin.models, yamls: origin.yamls, files: origin.files };
+  const delta = readDelta(`${file}.delta`, base.id);
+  if (!delta) return { cache, origin };
+  return {
+    cache: {
+      key: delta.key,
+      models: overlay(origin.models, delta.models, delta.removedModels),
+      yamls: overlay(origin.yamls, delta.yamls, delta.removedYamls),
+      files: overlay(origin.files, decodeStamps(delta.files), delta.removedFiles),
+    },
+    origin,
+  };
+}
+
+function readDelta(file: string, baseId: string): StoredDelta | undefined {
+  try {
+    const delta = deserialize(readFileSync(file)) as StoredDelta;
+    return delta.format === FORMAT && delta.build === SQLKIT_BUILD && delta.baseId === baseId ? delta : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function overlay<V>(base: Map<string, V>, changed: Map<string, V>, removed: readonly string[]): Map<string, V> {
+  const merged = new Map(base);
+  for (const path of removed) merged.delete(path);
+  for (const [path, value] of changed) merged.set(path, value);
+  return merged;
 }
 
 function encodeStamps(files: ParseCache['files']): StoredStamps {
@@ -67,9 +135,11 @@ function decodeStamps(stored: StoredStamps): ParseCache['files'] {
  * Writes the parse results atomically. Renders that hold a secret (a var or env_var() value the redactor knows)
  * are left out, so the cache never stores one: those models render again next time. Only the entries parsed this time need
  * checking when no secret value is known: the others passed the check when they were stored, under a redactor
- * that knew at least the shape rules this one applies.
+ * that knew at least the shape rules this one applies. With the `origin` of the cache this compile started from,
+ * only what changed since its base is written (see StoredDelta); a redactor that knows secrets rewrites the base,
+ * so that entries stored before it knew them are checked again.
  */
-export function writeParseCache(projectRoot: string, targetPath: string, cache: ParseCacheUpdate, redactor: Redactor): void {
+export function writeParseCache(projectRoot: string, targetPath: string, cache: ParseCacheUpdate, redactor: Redactor, origin?: ParseCacheOrigin): void {
   const checkAll = redactor.knowsSecrets();
   const models: ParseCache['models'] = new Map();
   for (const [path, entry] of cache.models) {
@@ -94,10 +164,56 @@ export function writeParseCache(projectRoot: string, targetPath: string, cache: 
   const file = join(projectRoot, targetPath, PARSE_CACHE_FILE);
   try {
     mkdirSync(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, serialize({ format: FORMAT, build: SQLKIT_BUILD, cache: { key: cache.key, models, yamls, files: encodeStamps(cache.files) } satisfies StoredCache }));
-    renameSync(temporary, file);
+    const delta = origin && !checkAll ? deltaFrom(origin, { key: cache.key, models, yamls, files: cache.files }) : undefined;
+    if (delta) {
+      writeAtomically(`${file}.delta`, serialize(delta));
+      return;
+    }
+    const base: StoredBase = { format: FORMAT, build: SQLKIT_BUILD, id: randomBytes(8).toString('hex'), cache: { key: cache.key, models, yamls, files: encodeStamps(cache.files) } };
+    writeAtomically(file, serialize(base));
+    rmSync(`${file}.delta`, { force: true });
   } catch {
     // Only a cache: the next compile parses everything again.
   }
+}
+
+/**
+ * The changes from the base to `next`, or undefined when they are many enough that rewriting the base is better.
+ * A render or YAML entry reused from the base is the very object the base holds, so identity finds what changed.
+ */
+function deltaFrom(origin: ParseCacheOrigin, next: ParseCache): StoredDelta | undefined {
+  const limit = Math.max(50, Math.ceil(origin.models.size / 10));
+  let size = 0;
+  const changed = <V>(base: Map<string, V>, now: Map<string, V>, same: (a: V, b: V) => boolean) => {
+    const entries = new Map<string, V>();
+    for (const [path, value] of now) {
+      const before = base.get(path);
+      if (before === undefined || !same(before, value)) entries.set(path, value);
+    }
+    const removed = [...base.keys()].filter((path) => !now.has(path));
+    size += entries.size + removed.length;
+    return { entries, removed };
+  };
+  const models = changed(origin.models, next.models, (a, b) => a.render === b.render && a.checksum === b.checksum);
+  const yamls = changed(origin.yamls, next.yamls, (a, b) => a.data === b.data && a.checksum === b.checksum);
+  const files = changed(origin.files, next.files, (a, b) => a.checksum === b.checksum && sameStamp(a.stamp, b.stamp));
+  if (size > limit) return undefined;
+  return {
+    format: FORMAT,
+    build: SQLKIT_BUILD,
+    baseId: origin.id,
+    key: next.key,
+    models: models.entries,
+    removedModels: models.removed,
+    yamls: yamls.entries,
+    removedYamls: yamls.removed,
+    files: encodeStamps(files.entries),
+    removedFiles: files.removed,
+  };
+}
+
+function writeAtomically(file: string, data: Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, file);
 }

@@ -5,3 +5,4 @@ export { parseColumnType, isIntegerType, isTextType, type ColumnType } from './c
 export { quoteIdentifier, quoteRelation, trimStatement } from './sql-names.js';
 export { EPHEMERAL_PREFIX, injectCtes } from './resolve-sql.js';
 export type { ParseCache, ParseCacheUpdate } from './parse-cache.js';
+export { sameStamp } from './parse-cache.js';

@@ -64,7 +64,7 @@ export function fileChecksum(file: ProjectFile, readAt: number | undefined, prev
   return checksum;
 }
 
-function sameStamp(a: DiskStamp, b: DiskStamp): boolean {
+export function sameStamp(a: DiskStamp, b: DiskStamp): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 }
 

@@ -57,7 +57,7 @@ describe('model file stamps in the parse cache', () => {
     const dir = writeProject({ ...FILES, 'models/extra.sql': "select id from {{ ref('top') }}\n" });
     const first = compile(readLater(dir, 10_000));
     writeParseCache(dir, 'target', first.parseCache, createRedactor());
-    const stored = readParseCache(dir, 'target')!;
+    const stored = readParseCache(dir, 'target')!.cache;
     expect(stored.files).toEqual(first.parseCache.files);
     expect(stored.files.size).toBe(3);
 
