@@ -16,6 +16,11 @@ import { markFailedStatement, type Driver, type ExecuteOptions, type QueryResult
 const BATCH_LIMIT = 40;
 /** How long a cancelled statement is watched until Redshift reports it ended. */
 const CANCEL_WAIT_MS = 30_000;
+/**
+ * The poll interval as a fraction of the statement's age. A statement is noticed on average half an interval late,
+ * plus a round trip: at 4% that came to 4 to 5.2% on 1 s statements on a loaded machine, at 2.5% it stays under 5%.
+ */
+const POLL_AGE_FRACTION = 0.025;
 const RETRYABLE = new Set(['ThrottlingException', 'ActiveStatementsExceededException', 'ActiveSessionsExceededException', 'InternalServerException']);
 
 /** A statement the Data API reported FAILED or ABORTED; `index` is the failing statement within a batch. */
@@ -33,7 +38,7 @@ export class RedshiftStatementError extends Error {
 
 /**
  * Talks to Redshift through the Data API: every statement is submitted, then DescribeStatement is polled until it
- * finishes. The poll interval starts small and grows with the statement's age (about 4% of it), so short statements
+ * finishes. The poll interval starts small and grows with the statement's age (2.5% of it), so short statements
  * answer quickly and long ones cost few calls, with polling adding under 5% to any statement of a second or more.
  * Atomic groups run as one BatchExecuteStatement, which is one transaction.
  */
@@ -109,7 +114,7 @@ export class RedshiftDataApiDriver implements Driver {
           return await this.cancelAndWait(id, () => new RedshiftStatementError(`statement exceeded statement_timeout (${this.target.statement_timeout}s) and was cancelled`, 'TIMEOUT', id));
         }
         const age = Date.now() - started;
-        await sleep(Math.min(this.target.poll_max_ms, Math.max(this.target.poll_initial_ms, age * 0.04)), options.signal);
+        await sleep(Math.min(this.target.poll_max_ms, Math.max(this.target.poll_initial_ms, age * POLL_AGE_FRACTION)), options.signal);
       }
     } finally {
       this.running.delete(id);
