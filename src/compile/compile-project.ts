@@ -96,8 +96,9 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
       }
       nodes.set(info.uniqueId, node);
       renderedSql.set(info.uniqueId, render.renderedSql);
-      // Only incremental models render again (with is_incremental() true), when they run.
-      if (node.config.materialized === 'incremental') templates.set(info.uniqueId, info.file);
+      // Only incremental models render again (with is_incremental() true), when they run: from the text as it is
+      // now, read here, so that an edit during a long run cannot pair new SQL with the refs compiled from the old.
+      if (node.config.materialized === 'incremental') templates.set(info.uniqueId, { path: info.file.path, text: info.file.text });
       if (yamlEntry) {
         const { entry, yaml, yamlPath } = yamlEntry;
         pendingTests.push({ attachedTo: info.uniqueId, yaml, basePath: yamlPath, table: entry.tests ?? entry.data_tests ?? [], tableKey: entry.data_tests ? 'data_tests' : 'tests', columns: entry.columns });

@@ -101,6 +101,21 @@ describe('model file stamps in the parse cache', () => {
     expect(() => compile(withUnreadable(readLater(dir, 10_000), 'models/base.sql'), fresh)).toThrow('models/base.sql was read');
   });
 
+  it('renders an incremental model at run time from the text read at compile time, not from an edit made since', () => {
+    const dir = writeProject({
+      ...FILES,
+      'models/inc.sql': "{{ config(materialized='incremental') }}\nselect id, 'v1' as version from {{ ref('base') }}\n",
+    });
+    const first = compile(readLater(dir, 10_000));
+    const second = compile(readLater(dir, 10_000), first);
+    expect(second.parseCache.reusedModels).toBe(3);
+
+    writeFileSync(join(dir, 'models/inc.sql'), "{{ config(materialized='incremental') }}\nselect id, 'v2' as version from {{ ref('top') }}\n");
+    const sql = second.renderer.renderIncremental('model.demo.inc');
+    expect(sql).toContain("'v1' as version");
+    expect(sql).not.toContain('v2');
+  });
+
   it('never trusts a stamp when the files carry no read time (files built in memory)', () => {
     const dir = writeProject(FILES);
     const files = readLater(dir, 10_000);
