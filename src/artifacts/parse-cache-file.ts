@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { sameStamp, type ParseCache, type ParseCacheUpdate } from '../compile/index.js';
 import { isSecretEnvName, type Redactor } from '../errors/index.js';
 import { SQLKIT_BUILD } from './build-id.js';
+import { writeFileAtomically } from './write-atomically.js';
 
 export const PARSE_CACHE_FILE = 'partial_parse.bin';
+const DELTA_FILE = `${PARSE_CACHE_FILE}.delta`;
 /** The parse cache's files in the target folder: the base and the delta written beside it. */
-export const PARSE_CACHE_FILES = [PARSE_CACHE_FILE, `${PARSE_CACHE_FILE}.delta`];
+export const PARSE_CACHE_FILES = [PARSE_CACHE_FILE, DELTA_FILE];
 const FORMAT = 4;
 
 type StoredCache = Omit<ParseCache, 'files'> & { files: StoredStamps };
@@ -73,7 +75,7 @@ export function readParseCache(projectRoot: string, targetPath: string): { cache
   }
   const origin: ParseCacheOrigin = { id: base.id, models: base.cache.models, yamls: base.cache.yamls, files: decodeStamps(base.cache.files) };
   const cache: ParseCache = { key: base.cache.key, models: origin.models, yamls: origin.yamls, files: origin.files };
-  const delta = readDelta(`${file}.delta`, base.id);
+  const delta = readDelta(join(projectRoot, targetPath, DELTA_FILE), base.id);
   if (!delta) return { cache, origin };
   return {
     cache: {
@@ -166,12 +168,12 @@ export function writeParseCache(projectRoot: string, targetPath: string, cache: 
     mkdirSync(dirname(file), { recursive: true });
     const delta = origin && !checkAll ? deltaFrom(origin, { key: cache.key, models, yamls, files: cache.files }) : undefined;
     if (delta) {
-      writeAtomically(`${file}.delta`, serialize(delta));
+      writeFileAtomically(join(projectRoot, targetPath, DELTA_FILE), [serialize(delta)]);
       return;
     }
     const base: StoredBase = { format: FORMAT, build: SQLKIT_BUILD, id: randomBytes(8).toString('hex'), cache: { key: cache.key, models, yamls, files: encodeStamps(cache.files) } };
-    writeAtomically(file, serialize(base));
-    rmSync(`${file}.delta`, { force: true });
+    writeFileAtomically(file, [serialize(base)]);
+    rmSync(join(projectRoot, targetPath, DELTA_FILE), { force: true });
   } catch {
     // Only a cache: the next compile parses everything again.
   }
@@ -210,10 +212,4 @@ function deltaFrom(origin: ParseCacheOrigin, next: ParseCache): StoredDelta | un
     files: encodeStamps(files.entries),
     removedFiles: files.removed,
   };
-}
-
-function writeAtomically(file: string, data: Buffer): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, file);
 }

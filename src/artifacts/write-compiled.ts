@@ -2,11 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Manifest } from '../compile/index.js';
 import type { Redactor } from '../errors/index.js';
-import { fastHash } from '../util/checksum.js';
+import { FAST_HASH_LENGTH, fastHash } from '../util/checksum.js';
 import { SQLKIT_BUILD } from './build-id.js';
 
 const INDEX = '.index.json';
-const HASH_LENGTH = 16;
 
 /**
  * What was written last time: each file's path and a hash of the SQL as rendered when no secret value was known
@@ -32,16 +31,15 @@ export function writeCompiledSql(manifest: Manifest, projectRoot: string, target
   const secretFree = !redactor.knowsSecrets();
   const paths: string[] = [];
   const hashes: string[] = [];
-  const texts: (string | undefined)[] = [];
-  const sqls: string[] = [];
+  // The file's text: redacted already when a secret is known, else redacted only if the file is written.
+  const texts: string[] = [];
   for (const node of Object.values(manifest.nodes)) {
     if (!('compiledPath' in node) || !node.compiledSql) continue;
     const rendered = `${node.compiledSql}\n`;
-    const text = secretFree ? undefined : redactor.redact(rendered);
+    const text = secretFree ? rendered : redactor.redact(rendered);
     paths.push(node.compiledPath);
-    hashes.push(fastHash(text ?? rendered));
+    hashes.push(fastHash(text));
     texts.push(text);
-    sqls.push(rendered);
   }
   const index: CompiledIndex = { build: SQLKIT_BUILD, secretFree, paths: paths.join('\n'), hashes: hashes.join('') };
   const previousHash = previousHashes(readIndex(indexFile), index);
@@ -55,7 +53,7 @@ export function writeCompiledSql(manifest: Manifest, projectRoot: string, target
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(file, texts[i] ?? redactor.redact(sqls[i]!));
+    writeFileSync(file, secretFree ? redactor.redact(texts[i]!) : texts[i]!);
     written++;
   }
   mkdirSync(dirname(indexFile), { recursive: true });
@@ -66,7 +64,7 @@ export function writeCompiledSql(manifest: Manifest, projectRoot: string, target
 /** The hash a file had in the previous index: by position when the paths are the same as now, else by path. */
 function previousHashes(previous: CompiledIndex | undefined, current: CompiledIndex): (position: number, path: string) => string | undefined {
   if (!previous || previous.build !== current.build || previous.secretFree !== current.secretFree) return () => undefined;
-  const hashAt = (i: number) => previous.hashes.slice(i * HASH_LENGTH, (i + 1) * HASH_LENGTH);
+  const hashAt = (i: number) => previous.hashes.slice(i * FAST_HASH_LENGTH, (i + 1) * FAST_HASH_LENGTH);
   if (previous.paths === current.paths && previous.hashes.length === current.hashes.length) return hashAt;
   const byPath = new Map(previous.paths.split('\n').map((path, i) => [path, hashAt(i)]));
   return (_position, path) => byPath.get(path);

@@ -1,8 +1,9 @@
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Manifest } from '../compile/index.js';
 import { SqlkitError, type Redactor } from '../errors/index.js';
 import type { Command, RunSummary } from '../runner/index.js';
+import { writeFileAtomically } from './write-atomically.js';
 
 export const RUN_RESULTS_SCHEMA_VERSION = 'sqlkit/run-results/v1';
 
@@ -10,27 +11,13 @@ export const RUN_RESULTS_SCHEMA_VERSION = 'sqlkit/run-results/v1';
 export function writeJsonFile(file: string, value: unknown, redactor: Redactor, replacer?: (key: string, value: unknown) => unknown, indent = 2): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    // Two writes rather than text + '\n', which would copy a manifest of many megabytes once more to join them.
-    const fd = openSync(temporary, 'w');
-    try {
-      writeAll(fd, Buffer.from(redactor.redact(JSON.stringify(value, replacer, indent || undefined))));
-      writeAll(fd, Buffer.from('\n'));
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
+    writeFileAtomically(file, [redactor.redact(JSON.stringify(value, replacer, indent || undefined)), '\n']);
   } catch (error) {
     throw new SqlkitError('ARTIFACT_WRITE', `Cannot write ${file}: ${(error as Error).message}`, {
       hint: 'Check that the target folder is writable.',
       cause: error,
     });
   }
-}
-
-/** writeSync may write less than asked (a full disk, a signal): write the rest, as writeFileSync does. */
-function writeAll(fd: number, buffer: Buffer): void {
-  for (let offset = 0; offset < buffer.length; ) offset += writeSync(fd, buffer, offset);
 }
 
 export function writeManifest(manifest: Manifest, projectRoot: string, targetPath: string, redactor: Redactor): string {

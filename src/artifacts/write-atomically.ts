@@ -1,0 +1,21 @@
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+
+/**
+ * Writes a file atomically (a temporary file, then a rename), so a reader never sees half of it. The text comes in
+ * pieces written one after the other: joining a manifest of many megabytes to its final newline would copy it again.
+ */
+export function writeFileAtomically(file: string, pieces: readonly (string | Uint8Array)[]): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    for (const piece of pieces) writeAll(fd, typeof piece === 'string' ? Buffer.from(piece) : piece);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
+}
+
+/** writeSync may write less than asked (a full disk, a signal): write the rest, as writeFileSync does. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+}
