@@ -43,7 +43,7 @@ export function emptyParseCache(key: string): ParseCacheUpdate {
 const SETTLE_MS = 2000;
 
 /** The stamp to record for a file, when it is old enough to trust; see SETTLE_MS. */
-export function settledStamp(file: ProjectFile, readAt: number | undefined): DiskStamp | undefined {
+function settledStamp(file: ProjectFile, readAt: number | undefined): DiskStamp | undefined {
   const { stamp } = file;
   if (!stamp || readAt === undefined) return undefined;
   return Math.max(stamp.mtimeMs, stamp.ctimeMs) < readAt - SETTLE_MS ? stamp : undefined;
@@ -55,12 +55,15 @@ export function settledStamp(file: ProjectFile, readAt: number | undefined): Dis
  */
 export function fileChecksum(file: ProjectFile, readAt: number | undefined, previous: ParseCache | undefined, next: ParseCacheUpdate): string {
   const stamp = settledStamp(file, readAt);
-  const known = stamp && previous?.files?.get(file.path);
-  const checksum = known && sameStamp(known.stamp, stamp) ? known.checksum : sha256(file.text);
-  if (stamp) {
-    next.files.set(file.path, { stamp, checksum });
-    if (!known || checksum !== known.checksum || !sameStamp(known.stamp, stamp)) next.restamped++;
+  if (!stamp) return sha256(file.text);
+  const known = previous?.files.get(file.path);
+  if (known && sameStamp(known.stamp, stamp)) {
+    next.files.set(file.path, known);
+    return known.checksum;
   }
+  const checksum = sha256(file.text);
+  next.files.set(file.path, { stamp, checksum });
+  next.restamped++;
   return checksum;
 }
 
