@@ -10,8 +10,11 @@ with plays as (
     select * from {{ ref('stg_events') }}
     where page = '{{ var("play_page") }}'
     {% if is_incremental() %}
-    -- on the raw epoch column, so the engine skips old rows as it scans
-    and ts > (select {{ timestamp_to_epoch_ms('max(start_time)') }} from {{ this }})
+    {#- The newest play already in the table, read before this query runs. As a constant on the raw epoch column it
+        lets the engine skip old rows as it scans and plan the song join from the real row count (as a subquery,
+        DuckDB guessed a few dozen rows and built its hash table on the plays). An empty table loads everything. #}
+    {%- set newest = run_query('select ' ~ timestamp_to_epoch_ms('max(start_time)') ~ ' from ' ~ this).rows[0][0] %}
+    {% if newest is not none %}and ts > {{ newest }}{% endif %}
     {% endif %}
 ),
 

@@ -1,6 +1,6 @@
 import { modelConfigSchema, testConfigSchema, type ProjectConfig } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
-import type { RenderHooks } from '../templating/index.js';
+import { EMPTY_QUERY_TABLE, type QueryTable, type RenderHooks } from '../templating/index.js';
 import { didYouMean } from '../util/suggest.js';
 import { PlaceholderTable } from './placeholders.js';
 
@@ -25,6 +25,8 @@ export interface RenderCapture {
   config: Record<string, unknown>;
   /** Environment variables the render read, with the value seen (undefined: unset), when asked for. */
   envReads?: Map<string, string | undefined>;
+  /** Set when the template called run_query() or read `execute`: the model must render again when it runs. */
+  runsQueries?: boolean;
 }
 
 export interface HookOptions {
@@ -34,6 +36,8 @@ export interface HookOptions {
   configKind: 'model' | 'test' | 'none';
   isIncremental: boolean;
   file: string;
+  /** At run time, what run_query() answers with; absent while the project compiles (`execute` is false). */
+  runQuery?: (sql: string) => QueryTable;
 }
 
 export function createCompileHooks(scope: CompileScope, options: HookOptions, capture: RenderCapture): RenderHooks {
@@ -116,6 +120,22 @@ export function createCompileHooks(scope: CompileScope, options: HookOptions, ca
         throw new SqlkitError('TEMPLATE_RENDER', `'this' is only defined inside a model.`, { hint: 'Use ref() to name a model.' });
       }
       return placeholders.placeholder(options.self, options.selfName ?? options.self);
+    },
+    runQuery(sql) {
+      if (options.runQuery) return options.runQuery(sql);
+      if (options.configKind !== 'model') {
+        throw new SqlkitError('TEMPLATE_RENDER', `run_query() is only available in models.`, {
+          hint: 'Tests, analyses and YAML render once, when the project compiles, without the warehouse. Move the query into a model.',
+        });
+      }
+      capture.runsQueries = true;
+      return EMPTY_QUERY_TABLE;
+    },
+    executing() {
+      if (options.runQuery) return true;
+      // A model that asks (`{% if execute %}`, often around run_query()) renders again when it runs.
+      if (options.configKind === 'model') capture.runsQueries = true;
+      return false;
     },
   };
 }

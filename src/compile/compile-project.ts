@@ -13,7 +13,7 @@ import { createCompileHooks, type CompileScope, type RenderCapture } from './com
 import { MANIFEST_SCHEMA_VERSION, type AnalysisNode, type Manifest, type ManifestNode, type ModelNode } from './manifest.js';
 import { buildModelNode, indexModelFiles, renderModelTemplate } from './model-nodes.js';
 import { parseModelYamlFiles } from './model-yaml.js';
-import { createNodeRenderer, type NodeRenderer } from './node-renderer.js';
+import { createNodeRenderer, type NodeRenderer, type RunTimeTemplate } from './node-renderer.js';
 import { emptyParseCache, fileChecksum, renderInputsKey, reusableRender, type ParseCache, type ParseCacheUpdate } from './parse-cache.js';
 import { PlaceholderTable } from './placeholders.js';
 import { createSqlResolver } from './resolve-sql.js';
@@ -76,7 +76,7 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
 
   const nodes = new Map<string, ManifestNode>();
   const renderedSql = new Map<string, string>();
-  const templates = new Map<string, ProjectFile>();
+  const templates = new Map<string, RunTimeTemplate>();
   const declared = new Set([...scope.models.values(), ...scope.sources.values()]);
   const isDeclared = (id: string) => declared.has(id);
   for (const node of sources.nodes) nodes.set(node.uniqueId, node);
@@ -96,9 +96,12 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
       }
       nodes.set(info.uniqueId, node);
       renderedSql.set(info.uniqueId, render.renderedSql);
-      // Only incremental models render again (with is_incremental() true), when they run: from the text as it is
-      // now, read here, so that an edit during a long run cannot pair new SQL with the refs compiled from the old.
-      if (node.config.materialized === 'incremental') templates.set(info.uniqueId, { path: info.file.path, text: info.file.text });
+      // Incremental models (is_incremental() true) and models calling run_query() (execute true) render again when
+      // they run: from the text as it is now, read here, so that an edit during a long run cannot pair new SQL with
+      // the refs compiled from the old.
+      if (node.config.materialized === 'incremental' || render.runsQueries) {
+        templates.set(info.uniqueId, { file: { path: info.file.path, text: info.file.text }, runsQueries: render.runsQueries === true });
+      }
       if (yamlEntry) {
         const { entry, yaml, yamlPath } = yamlEntry;
         pendingTests.push({ attachedTo: info.uniqueId, yaml, basePath: yamlPath, table: entry.tests ?? entry.data_tests ?? [], tableKey: entry.data_tests ? 'data_tests' : 'tests', columns: entry.columns });

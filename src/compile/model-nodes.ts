@@ -70,15 +70,27 @@ export interface ModelRender {
   config: PartialModelConfig;
   /** env_var() names read while rendering, with the value seen (null: unset). */
   envReads: [string, string | null][];
+  /** The template calls run_query() or reads `execute`, so the model renders again when it runs (`execute` true). */
+  runsQueries?: true;
 }
 
 export function renderModelTemplate(info: ModelFileInfo, engine: TemplateEngine, scope: CompileScope): ModelRender {
   const template = engine.compile(info.file);
   const capture: RenderCapture = { refs: new Set(), config: {}, envReads: new Map() };
   const hooks = createCompileHooks(scope, { self: info.uniqueId, selfName: info.name, configKind: 'model', isIncremental: false, file: info.file.path }, capture);
-  const renderedSql = engine.render(template, hooks);
+  const renderedSql = renderOrExplain(() => engine.render(template, hooks), capture);
   const envReads = [...capture.envReads!].map(([name, value]): [string, string | null] => [name, value ?? null]);
-  return { renderedSql, refs: [...capture.refs], config: capture.config as PartialModelConfig, envReads };
+  return { renderedSql, refs: [...capture.refs], config: capture.config as PartialModelConfig, envReads, ...(capture.runsQueries ? { runsQueries: true as const } : {}) };
+}
+
+/** While the project compiles run_query() has no rows: a template that uses them unguarded fails, so say why. */
+function renderOrExplain(render: () => string, capture: RenderCapture): string {
+  try {
+    return render();
+  } catch (error) {
+    if (!capture.runsQueries || !(error instanceof SqlkitError) || error.code !== 'TEMPLATE_RENDER') throw error;
+    throw error.withHint('run_query() returns no rows while the project compiles (execute is false), as in dbt: put the code that uses its rows under {% if execute %}.');
+  }
 }
 
 /** The manifest node for a rendered model, with config merged; undefined when the model is disabled. */
@@ -87,6 +99,12 @@ export function buildModelNode(info: ModelFileInfo, render: ModelRender, scope: 
   const config = mergeConfig(folderConfigFor(scope.config.folderConfig, info.folders), yamlEntry?.entry.config ?? {}, render.config);
   if (!config.enabled) return undefined;
   if (config.materialized === 'incremental') checkIncrementalConfig(info, config);
+  if (render.runsQueries && config.materialized === 'ephemeral') {
+    throw new SqlkitError('TEMPLATE_RENDER', `Model '${info.name}' calls run_query() but is ephemeral: it is inlined into other models when the project compiles, before any query can run.`, {
+      location: { file: file.path, ...lineOf(file.text, 'run_query') },
+      hint: "Materialize it as a view or table (config(materialized='view')), or move the query into the models that use it.",
+    });
+  }
   if (!stripSqlComments(render.renderedSql)) {
     throw new SqlkitError('PROJECT_EMPTY_MODEL', `Model '${info.name}' renders to no SQL.`, {
       location: { file: file.path, line: 1 },
@@ -115,6 +133,11 @@ export function buildModelNode(info: ModelFileInfo, render: ModelRender, scope: 
     compiledPath: `${scope.config.paths.target}/compiled/${scope.config.name}/${file.path}`,
     ...(yamlEntry ? { yamlPath: yamlEntry.yaml.file } : {}),
   };
+}
+
+function lineOf(text: string, word: string): { line?: number } {
+  const line = lineOfWord(text, word);
+  return line ? { line } : {};
 }
 
 /** A merge that cannot work fails the compile, not the model's first incremental run days later. */

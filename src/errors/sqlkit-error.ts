@@ -44,6 +44,10 @@ export class SqlkitError extends Error {
     return new SqlkitError(this.code, this.message, { ...this.init(), node });
   }
 
+  withHint(hint: string): SqlkitError {
+    return new SqlkitError(this.code, this.message, { ...this.init(), hint });
+  }
+
   private init(): SqlkitErrorInit {
     return { location: this.location, hint: this.hint, node: this.node, cause: this.cause, related: this.related };
   }

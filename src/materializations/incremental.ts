@@ -4,6 +4,7 @@ import { incrementalStrategy } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { runStatements } from './execute-sql.js';
+import { modelSql } from './model-sql.js';
 import { materializeTable } from './table.js';
 import { refreshStatistics } from './statistics.js';
 import { temporaryName } from './swap.js';
@@ -23,7 +24,7 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
     return { ...result, message: `${result.message} (${existing ? 'full refresh' : 'first build'})` };
   }
   const { dialect, capabilities, introspector } = ctx.adapter;
-  const sql = ctx.renderer.renderIncremental(node.uniqueId);
+  const sql = await modelSql(node, ctx, true);
   const staging = dialect.stagingRelation(target, temporaryName(target.identifier, 'incr', ctx.runId, capabilities.maxIdentifierLength));
   await runStatements(ctx, node, [dialect.createStagingTableAs(staging, sql, node.config)], sql, false);
   try {

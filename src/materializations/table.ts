@@ -1,12 +1,14 @@
 import type { ModelNode } from '../compile/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { runStatements } from './execute-sql.js';
+import { modelSql } from './model-sql.js';
 import { swapRelations, swapStatements } from './swap.js';
 import { rebuildDependentViews } from './dependent-views.js';
 import { refreshStatistics } from './statistics.js';
 
 /** Builds the table under a temporary name and swaps it in, all in one transaction. */
-export async function materializeTable(node: ModelNode, ctx: MaterializeContext, sql = node.compiledSql): Promise<MaterializeResult> {
+export async function materializeTable(node: ModelNode, ctx: MaterializeContext): Promise<MaterializeResult> {
+  const sql = await modelSql(node, ctx);
   const { dialect, capabilities } = ctx.adapter;
   const target = node.relation;
   const existing = ctx.relations.get(target);

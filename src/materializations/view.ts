@@ -2,6 +2,7 @@ import type { ModelNode } from '../compile/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { rebuildDependentViews } from './dependent-views.js';
 import { runStatements } from './execute-sql.js';
+import { modelSql } from './model-sql.js';
 import { swapRelations, swapStatements } from './swap.js';
 
 /**
@@ -12,7 +13,7 @@ export async function materializeView(node: ModelNode, ctx: MaterializeContext):
   const { dialect, capabilities } = ctx.adapter;
   const target = node.relation;
   const existing = ctx.relations.get(target);
-  const sql = node.compiledSql;
+  const sql = await modelSql(node, ctx);
   if (capabilities.supportsReplaceView && existing?.type !== 'table') {
     await runStatements(ctx, node, [dialect.replaceView(target, sql, node.config)], sql, false);
   } else {

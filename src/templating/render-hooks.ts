@@ -1,3 +1,5 @@
+import type { QueryTable } from './query-table.js';
+
 /**
  * What a template can ask of the project while it renders. Compile supplies one RenderHooks per render;
  * the template engine routes the `ref()`, `source()`, `config()`... globals to it.
@@ -10,6 +12,10 @@ export interface RenderHooks {
   envVar(name: string, fallback: string | undefined): string;
   isIncremental(): boolean;
   self(): unknown;
+  /** run_query(): a query's rows when the template renders at run time; no rows while the project compiles. */
+  runQuery(sql: string): QueryTable;
+  /** `execute`: true only when the template renders at run time, with the warehouse at hand. */
+  executing(): boolean;
 }
 
 /** Static facts about the run, visible to every template as `target`. */

@@ -92,6 +92,7 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
       return hooks().envVar(String(values[0]), values[1] === undefined ? undefined : String(values[1]));
     },
     is_incremental: () => hooks().isIncremental(),
+    run_query: (sql: unknown) => hooks().runQuery(String(sql)),
     target: options.target,
     project_name: options.projectName,
     adapter: { dispatch: (name: string) => dispatch(name), type: () => options.engineName },
@@ -104,12 +105,13 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
   };
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
   Object.defineProperty(globalsOf(env), 'this', { get: () => hooks().self(), enumerable: true });
+  Object.defineProperty(globalsOf(env), 'execute', { get: () => hooks().executing(), enumerable: true });
 
   const errors: SqlkitError[] = [];
   macros = loadMacros(env, options.builtinMacros ?? [], errors, options);
   for (const [name, macro] of loadMacros(env, options.macros, errors, options)) macros.set(name, macro);
   for (const name of publicMacroNames(macros)) {
-    if (name in globals || name === 'this') {
+    if (name in globals || name === 'this' || name === 'execute') {
       errors.push(
         new SqlkitError('PROJECT_DUPLICATE_NODE', `Macro '${name}' would hide the built-in of the same name.`, {
           location: { file: [...macros.values()].find((m) => m.name.endsWith(name))?.file ?? 'macros' },

@@ -66,7 +66,7 @@ export function toTemplateError(error: unknown, file: string, text: string, phas
   return new SqlkitError(code, `Template error in ${file}: ${message}.`, {
     location,
     hint: name
-      ? `${didYouMean(name, callable) ?? ''} '${name}' is not a macro or function. Macros live in macros/*.sql; built-ins are ref, source, config, var, env_var, is_incremental, this.`.trim()
+      ? `${didYouMean(name, callable) ?? ''} '${name}' is not a macro or function. Macros live in macros/*.sql; built-ins are ref, source, config, var, env_var, is_incremental, run_query, execute, this.`.trim()
       : renderHint(message, location.snippet, location.column),
   });
 }

@@ -54,6 +54,13 @@ from (
 where version = 1`,
     'models/customer_totals.sql': "select customer_id, count(*) as orders, sum(amount) as total from {{ ref('orders') }} group by customer_id",
     'models/open_orders.sql': "{{ config(materialized='view') }}\nselect order_id, customer_id from {{ ref('orders') }} where status = 'open'",
+    // dbt's pivot idiom: one column per status found in the data, read with run_query() when the model runs.
+    'models/status_counts.sql': `{%- set statuses = run_query("select distinct status from " ~ ref('orders') ~ " order by status") -%}
+select
+{%- if execute %}{% for status in statuses.columns[0].values() %}
+  sum(case when status = '{{ status }}' then 1 else 0 end) as {{ status }}_orders,{% endfor %}{% endif %}
+  count(*) as all_orders
+from {{ ref('orders') }}`,
     'models/shop.yml': `models:
   - name: orders
     columns:
@@ -116,6 +123,8 @@ describe('materializations and tests on every engine', () => {
       expect(firstResults).toMatchObject({ 'shop.orders': 'success', orders: 'success', customer_totals: 'success', open_orders: 'success', totals_match_orders: 'pass' });
       expect(firstResults['accepted_values_orders_amount__10']).toBe('warn');
       expect(Number((await q(`select count(*) as n from ${schema}.orders`))[0]!.n)).toBe(3);
+      const counts = (await q(`select * from ${schema}.status_counts`))[0]!;
+      expect(Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)]))).toEqual({ open_orders: 2, shipped_orders: 1, all_orders: 3 });
       const ephemeral = await q(`select count(*) as n from information_schema.tables where table_name = 'stg_orders'`);
       expect(Number(ephemeral[0]!.n)).toBe(0);
 
@@ -128,7 +137,10 @@ describe('materializations and tests on every engine', () => {
       // Engines that read local files append only the new file; Redshift's COPY from S3 reloads the prefix.
       const load = readRunResults(dir).results.find((r) => r.name === 'shop.orders')!;
       expect(load.message).toBe(engine === 'redshift' ? '5 rows loaded from its location' : '2 rows appended from 1 file');
-      const statements = second.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; uniqueId?: string; sql?: string }).filter((e) => e.event === 'statement' && e.uniqueId === 'model.shop.orders').map((e) => e.sql!);
+      const events = second.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; uniqueId?: string; sql?: string });
+      const statementsOf = (id: string) => events.filter((e) => e.event === 'statement' && e.uniqueId === id).map((e) => e.sql!);
+      const statements = statementsOf('model.shop.orders');
+      expect(statementsOf('model.shop.status_counts')[0]).toMatch(/^select distinct status from .*"orders" order by status$/);
       expect(statements.some((s) => /^delete from .*"orders" using/i.test(s))).toBe(true);
       expect(statements.some((s) => /^insert into .*"orders"/i.test(s))).toBe(true);
       const rows = await q(`select order_id, status from ${schema}.orders order by order_id`);
@@ -136,7 +148,8 @@ describe('materializations and tests on every engine', () => {
       expect((await q(`select order_id from ${schema}.open_orders order by order_id`)).map((r) => Number(r.order_id))).toEqual([3, 4]);
 
       const tables = new Map<string, string[]>();
-      for (const table of ['orders', 'customer_totals', 'open_orders']) tables.set(table, canonicalRows(await q(`select * from ${schema}.${table}`)));
+      expect(Object.keys((await q(`select * from ${schema}.status_counts`))[0]!)).toEqual(['cancelled_orders', 'open_orders', 'shipped_orders', 'all_orders']);
+      for (const table of ['orders', 'customer_totals', 'open_orders', 'status_counts']) tables.set(table, canonicalRows(await q(`select * from ${schema}.${table}`)));
 
       const refresh = await runCli(['run', '--full-refresh', '-s', 'orders+'], { cwd: dir, env: ctx.env });
       expect(refresh.code).toBe(0);

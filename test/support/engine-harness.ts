@@ -16,8 +16,10 @@ export interface EngineContext {
   /** YAML for `targets.<name>` (indented by 4 spaces). */
   targetYaml(projectDir: string): string;
   env: Record<string, string>;
-  /** Runs SQL on the engine directly (not through sqlkit) and returns rows as objects. */
+  /** Runs SQL on the engine directly (not through sqlkit) and returns rows as objects; DuckDB opens read-only. */
   query(sql: string, projectDir: string): Promise<Record<string, unknown>[]>;
+  /** Runs a statement that changes data, directly on the engine, as a user fixing a table by hand would. */
+  modify(sql: string, projectDir: string): Promise<void>;
   standin?: RedshiftStandin;
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function startEngine(engine: TestEngine, postgres: PostgresConnecti
       targetYaml: () => '    type: duckdb\n    path: target/warehouse.duckdb\n    threads: 4\n',
       env: {},
       query: (sql, dir) => queryDuckdb(join(dir, 'target', 'warehouse.duckdb'), sql),
+      modify: async (sql, dir) => void (await queryDuckdb(join(dir, 'target', 'warehouse.duckdb'), sql, { writable: true })),
       close: async () => undefined,
     };
   }
@@ -57,6 +60,7 @@ export async function startEngine(engine: TestEngine, postgres: PostgresConnecti
         `    type: postgres\n    host: ${postgres.host}\n    port: ${postgres.port}\n    user: ${postgres.user}\n    password: "{{ env_var('SQLKIT_TEST_PG_PASSWORD') }}"\n    database: ${database}\n    threads: 4\n`,
       env: { SQLKIT_TEST_PG_PASSWORD: postgres.password },
       query: (sql) => queryPostgres(info, sql),
+      modify: async (sql) => void (await queryPostgres(info, sql)),
       close: () => dropDatabase(postgres, database),
     };
   }
@@ -70,6 +74,7 @@ export async function startEngine(engine: TestEngine, postgres: PostgresConnecti
       `    type: redshift\n    cluster_identifier: ${cluster}\n    database: dev\n    db_user: awsuser\n    region: us-east-1\n    endpoint: ${standin.endpoint}\n    iam_role: arn:aws:iam::123456789012:role/sqlkit-test\n    threads: 4\n    poll_initial_ms: 5\n`,
     env: { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_REGION: 'us-east-1' },
     query: (sql) => queryPostgres(standin.pgConnectionFor(cluster, 'dev'), sql),
+    modify: async (sql) => void (await queryPostgres(standin.pgConnectionFor(cluster, 'dev'), sql)),
     close: async () => {
       await standin.stop();
       if (!options.s3Root) rmSync(s3Root, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_TEST_MACROS, BUILTIN_TEST_SQL } from '../../../src/data-tests/builtin-tests.js';
 import { compileFast } from '../../../src/templating/fast-template.js';
-import { createTemplateEngine, type RenderHooks, type TemplateEngine } from '../../../src/templating/index.js';
+import { createTemplateEngine, queryTable, type RenderHooks, type TemplateEngine } from '../../../src/templating/index.js';
 import { SqlkitError } from '../../../src/errors/index.js';
 
 const MACROS = {
@@ -43,6 +43,8 @@ function hooks(): RenderHooks {
     envVar: (name, fallback) => fallback ?? `env:${name}`,
     isIncremental: () => true,
     self: () => relation('self_model'),
+    runQuery: (sql) => queryTable(['status', 'n'], sql.includes('none') ? [] : [['open', 2], ['shipped', 5]]),
+    executing: () => true,
   };
 }
 
@@ -91,6 +93,9 @@ const CORPUS = [
   'a\n{{ undefined_inside() }}',
   "{{ args(ref('missing'), 1) }}",
   "{% if greet('x') %}truthy{% endif %} {{ greet('') ~ '|' }}",
+  "{% if execute %}{% set r = run_query('select status, n from ' ~ ref('orders')) %}{{ r.rows[0][0] }} {{ r.rows[1][1] + 1 }} {{ r.column_names }} {{ r.columns[1][0] }}{% endif %}",
+  "{% set r = run_query('select none') %}{% if r.rows | length == 0 %}empty{% endif %} {{ r.rows[0][0] is not defined }}",
+  "{% for s in run_query('select status').columns[0].values() %}sum(case when status = '{{ s }}' then 1 end) as {{ s }}{% if not loop.last %}, {% endif %}{% endfor %}",
 ];
 
 describe('the fast template interpreter', () => {
