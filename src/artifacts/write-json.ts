@@ -23,15 +23,16 @@ export function writeJsonFile(file: string, value: unknown, redactor: Redactor, 
 export function writeManifest(manifest: Manifest, projectRoot: string, targetPath: string, redactor: Redactor): string {
   const file = join(projectRoot, targetPath, 'manifest.json');
   // The SQL itself lives in compiled/ (compiledPath); leaving it out keeps the manifest small for big projects.
-  // Copies without it, rather than a JSON.stringify replacer, keep stringify on V8's fast path.
-  const nodes: Record<string, unknown> = {};
-  for (const [id, node] of Object.entries(manifest.nodes)) {
-    if ('compiledSql' in node) {
-      const { compiledSql: _sql, ...rest } = node;
-      nodes[id] = rest;
-    } else nodes[id] = node;
+  // JSON.stringify leaves out undefined values, so the SQL is set aside while the manifest is written: copies of
+  // 22,000 nodes without it, or a replacer (which takes stringify off V8's fast path), cost far more.
+  const withSql = Object.values(manifest.nodes).filter((node) => 'compiledSql' in node);
+  const sql = withSql.map((node) => node.compiledSql);
+  try {
+    for (const node of withSql) (node as { compiledSql?: string }).compiledSql = undefined;
+    writeJsonFile(file, { ...manifest, generatedAt: new Date().toISOString() }, redactor, undefined, 0);
+  } finally {
+    withSql.forEach((node, i) => (node.compiledSql = sql[i]!));
   }
-  writeJsonFile(file, { ...manifest, nodes, generatedAt: new Date().toISOString() }, redactor, undefined, 0);
   return file;
 }
 
