@@ -512,6 +512,19 @@ describe.concurrent('compile, show, debug and clean', () => {
     expect(existsSync(join(target, 'run_results.json'))).toBe(false);
   });
 
+  it('compile <model> says when the SQL printed is not what runs (run_query, execute)', async () => {
+    const dir = writeProject({
+      ...demoFiles(),
+      'models/widest.sql': "{% set n = run_query('select max(n) from ' ~ ref('numbers')).rows[0][0] %}\nselect {{ n if execute else 0 }} as widest",
+    });
+    const compile = await runCli(['compile', '-s', 'widest', 'numbers'], { cwd: dir });
+    expect(compile.code, compile.stderr).toBe(0);
+    const [widest, numbers] = compile.stdout.split('-- numbers');
+    expect(widest).toContain('-- rendered with execute false: it renders again when it runs');
+    expect(widest).toContain('select 0 as widest');
+    expect(numbers).not.toContain('execute false');
+  });
+
   it('show <model> --limit N prints N rows', async () => {
     const dir = writeProject(demoFiles());
     expect((await runCli(['run'], { cwd: dir })).code).toBe(0);

@@ -31,6 +31,7 @@ export function compileCommand(selectors: string[], flags: GlobalFlags & Selecti
         const node = compiled.manifest.nodes[id]!;
         if ('compiledSql' in node && node.compiledSql) {
           output.out(output.colors.bold(`-- ${node.name} (${node.compiledPath})`));
+          if (compiled.renderer.runsQueries(id)) output.out(output.colors.dim('-- rendered with execute false: it renders again when it runs, with the rows of its run_query() calls'));
           output.out(node.compiledSql);
         }
       }
