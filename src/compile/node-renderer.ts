@@ -30,13 +30,15 @@ export interface NodeRenderer {
 /** One query runs per round; a template still asking after this many is looping. */
 const MAX_QUERIES = 100;
 
-export function createNodeRenderer(input: {
+interface RendererInput {
   engine: TemplateEngine;
   scope: CompileScope;
   templates: Map<string, RunTimeTemplate>;
   nodes: Map<string, ManifestNode>;
   resolve: (sql: string) => string;
-}): NodeRenderer {
+}
+
+export function createNodeRenderer(input: RendererInput): NodeRenderer {
   const rendered = new Map<string, Promise<string>>();
   return {
     runsQueries: (uniqueId) => input.templates.get(uniqueId)?.runsQueries === true,
@@ -52,11 +54,7 @@ export function createNodeRenderer(input: {
   };
 }
 
-async function renderInRounds(
-  input: Parameters<typeof createNodeRenderer>[0],
-  uniqueId: string,
-  options: { incremental: boolean; query: RunQuery },
-): Promise<string> {
+async function renderInRounds(input: RendererInput, uniqueId: string, options: { incremental: boolean; query: RunQuery }): Promise<string> {
   const node = input.nodes.get(uniqueId);
   const entry = input.templates.get(uniqueId);
   if (!node || !entry) throw new SqlkitError('INTERNAL', `No template for ${uniqueId}.`);
@@ -96,7 +94,7 @@ async function renderInRounds(
   }
 }
 
-function checkDeclaredRefs(input: Parameters<typeof createNodeRenderer>[0], node: ManifestNode, refs: Set<string>): void {
+function checkDeclaredRefs(input: RendererInput, node: ManifestNode, refs: Set<string>): void {
   const undeclared = [...refs].filter((id) => !node.dependsOn.includes(id));
   if (undeclared.length === 0) return;
   const names = undeclared.map((id) => input.nodes.get(id)?.name ?? id);
