@@ -13,7 +13,7 @@ import type { BenchResult } from './result.js';
  * Every figure is printed with a baseline measured in the same run (the machines here are shared and noisy):
  * compile against "start Node and read the files", build against the same SQL replayed without sqlkit,
  * incremental against a full rebuild, Redshift against the stand-in's own execution time.
- * --scale adds the 10M-event build (peak heap and memory) and the incremental load after it.
+ * --scale adds the 10M-event build (peak heap and memory) and the incremental load after it (--reps times).
  */
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -48,7 +48,7 @@ if (wants('build') || wants('incremental')) {
   if (wants('build')) results.push(...build.results);
   if (wants('incremental')) {
     step('incremental: one new day after a full build');
-    results.push(...(await benchIncremental(data, build.project, label)));
+    results.push(...(await benchIncremental(data, build.project, label, reps)));
   }
 }
 if (flag('scale')) {
@@ -58,7 +58,7 @@ if (flag('scale')) {
   const build = await benchBuild(data, 1, '10M events', true);
   results.push(...build.results);
   step('scale: one new day after the 10M build');
-  results.push(...(await benchIncremental(data, build.project, '10M events')));
+  results.push(...(await benchIncremental(data, build.project, '10M events', reps)));
 }
 if (wants('redshift')) {
   step('redshift: Data API polling overhead against the stand-in');
