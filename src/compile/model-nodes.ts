@@ -135,6 +135,7 @@ export function buildModelNode(info: ModelFileInfo, render: ModelRender, scope: 
   };
 }
 
+/** The line of a word's first occurrence, as a location field; none when the word is not in the text. */
 function lineOf(text: string, word: string): { line?: number } {
   const line = lineOfWord(text, word);
   return line ? { line } : {};
@@ -151,9 +152,8 @@ function checkIncrementalConfig(info: ModelFileInfo, config: ModelConfig): void 
         : undefined;
   if (!problem) return;
   // The key is most often set in the file's config(); when it comes from YAML, the error names the model file alone.
-  const line = lineOfWord(info.file.text, problem.key);
   throw new SqlkitError('CONFIG_INVALID', problem.message, {
-    location: { file: info.file.path, ...(line ? { line } : {}) },
+    location: { file: info.file.path, ...lineOf(info.file.text, problem.key) },
     hint: problem.hint,
   });
 }

@@ -104,14 +104,15 @@ export function createTemplateEngine(options: TemplateEngineOptions): { engine: 
     log: () => '',
   };
   for (const [name, value] of Object.entries(globals)) env.addGlobal(name, value);
-  Object.defineProperty(globalsOf(env), 'this', { get: () => hooks().self(), enumerable: true });
-  Object.defineProperty(globalsOf(env), 'execute', { get: () => hooks().executing(), enumerable: true });
+  // Read as variables, not called: answered by the hooks of the render in progress at each read.
+  const getters: Record<string, () => unknown> = { this: () => hooks().self(), execute: () => hooks().executing() };
+  for (const [name, get] of Object.entries(getters)) Object.defineProperty(globalsOf(env), name, { get, enumerable: true });
 
   const errors: SqlkitError[] = [];
   macros = loadMacros(env, options.builtinMacros ?? [], errors, options);
   for (const [name, macro] of loadMacros(env, options.macros, errors, options)) macros.set(name, macro);
   for (const name of publicMacroNames(macros)) {
-    if (name in globals || name === 'this' || name === 'execute') {
+    if (name in globals || name in getters) {
       errors.push(
         new SqlkitError('PROJECT_DUPLICATE_NODE', `Macro '${name}' would hide the built-in of the same name.`, {
           location: { file: [...macros.values()].find((m) => m.name.endsWith(name))?.file ?? 'macros' },

@@ -37,7 +37,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
   const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
   const keep = spec.maxErrors + 1;
   const cleanups: string[] = [];
-  const ordered = plan.mode === 'append';
+  const append = plan.mode === 'append';
   try {
     const errors: LoadError[] = [];
     let errorCount = 0;
@@ -95,9 +95,9 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     // checkpoint then rewrites them to merge those groups: for one new day after 10M events, 0.6 s at close.
     // Reading the files in order avoids that but slows the read by a third; sorting the converted rows by file
     // as they are inserted, in order, costs less and leaves full row groups.
-    if (ordered) await session.execute('set session preserve_insertion_order = true');
+    if (append) await session.execute('set session preserve_insertion_order = true');
     const group =
-      plan.mode === 'append'
+      append
         ? [`insert into ${dialect.quoteRelation(request.target)} (${columnList}) ${good} order by sqlkit_file`, ...bookkeeping]
         : [
             `create table ${dialect.quoteRelation(request.staging)} as ${good}`,
@@ -115,7 +115,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
       ...(plan.mode === 'replace' ? { note: plan.reason } : {}),
     };
   } finally {
-    if (ordered) await session.execute('reset session preserve_insertion_order').catch(() => undefined);
+    if (append) await session.execute('reset session preserve_insertion_order').catch(() => undefined);
     for (const table of [names.conv, names.rejects, names.scan]) {
       await session.execute(`drop table if exists ${table}`).catch(() => undefined);
     }

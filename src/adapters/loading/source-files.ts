@@ -38,9 +38,10 @@ export function listSourceFiles(projectRoot: string, path: string, node: SourceN
 function walk(dir: string): string[] {
   const out: string[] = [];
   const visit = (folder: string): void => {
+    const prefix = folder.endsWith(sep) ? folder : folder + sep;
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       if (entry.name.startsWith('.')) continue;
-      const path = folder.endsWith(sep) ? folder + entry.name : folder + sep + entry.name;
+      const path = prefix + entry.name;
       if (entry.isDirectory()) visit(path);
       else if (entry.isFile()) out.push(path);
     }
