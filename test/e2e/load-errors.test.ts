@@ -205,6 +205,47 @@ describe('max_errors', () => {
   });
 });
 
+describe('appending new files to an incremental source', () => {
+  const yml = EVENTS_YML.replace('        format: jsonl\n', '        format: jsonl\n        incremental: true\n        max_errors: 1\n');
+  /** `sqlkit run --debug`: whether the load converted its rows through a temporary table (the staged path). */
+  const staged = async (dir: string) => {
+    const result = await runCli(['run', '--debug'], { cwd: dir });
+    expect(result.code, result.stdout).toBe(0);
+    return /create temp table sqlkit_conv_/.test(result.stdout);
+  };
+
+  it('writes good files in one statement, and loads a file with bad rows through the staged path, once', async () => {
+    const dir = eventsProject({ 'data/events/a.jsonl': `${line(1, 'a', 10)}\n${line(2, 'b', 20)}\n` }, yml);
+    expect(await staged(dir)).toBe(false);
+    writeFileSync(join(dir, 'data/events/b.jsonl'), `${line(3, 'c', 30)}\n${line(4, 'd', 40)}\n`);
+    expect(await staged(dir)).toBe(false);
+    expect(await ids(dir)).toEqual([1, 2, 3, 4]);
+
+    // A bad value fails the direct write, which leaves nothing behind; the staged load appends the good rows once.
+    writeFileSync(join(dir, 'data/events/c.jsonl'), `${line(5, 'e', 50)}\n${line(6, 'f', 'sixty')}\n${line(7, 'g', 70)}\n`);
+    expect(await staged(dir)).toBe(true);
+    expect(await ids(dir)).toEqual([1, 2, 3, 4, 5, 7]);
+    // So does a malformed line, which DuckDB's reader rejects rather than the conversion.
+    writeFileSync(join(dir, 'data/events/d.jsonl'), `${line(8, 'h', 80)}\n{"id": 9\n`);
+    expect(await staged(dir)).toBe(true);
+    expect(await ids(dir)).toEqual([1, 2, 3, 4, 5, 7, 8]);
+    expect((await rows<{ filename: string; line_number: number }>(dir, 'select filename, line_number from raw.sqlkit_load_errors order by filename')).map((r) => [r.filename, Number(r.line_number)])).toEqual([
+      ['data/events/c.jsonl', 2],
+      ['data/events/d.jsonl', 2],
+    ]);
+
+    // Past max_errors the load fails, nothing of the file is kept, and it is not recorded as loaded: the next run tries it again.
+    writeFileSync(join(dir, 'data/events/e.jsonl'), `${line(10, 'i', 'x')}\n${line(11, 'j', 'y')}\n${line(12, 'k', 120)}\n`);
+    const failed = await run(dir);
+    expect(failed.result.code).toBe(1);
+    expect(failed.byName['raw.events']!.error).toMatchObject({ code: 'LOAD_TOO_MANY_ERRORS', file: 'data/events/e.jsonl', line: 1 });
+    expect(await ids(dir)).toEqual([1, 2, 3, 4, 5, 7, 8]);
+    writeFileSync(join(dir, 'data/events/e.jsonl'), `${line(10, 'i', 100)}\n`);
+    expect(await staged(dir)).toBe(false);
+    expect(await ids(dir)).toEqual([1, 2, 3, 4, 5, 7, 8, 10]);
+  });
+});
+
 describe('the json format (one document per file)', () => {
   const yml = `sources:
   - name: raw
