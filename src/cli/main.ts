@@ -133,5 +133,5 @@ function reportFailure(error: unknown, output: Output): number {
   return Math.max(...errors.map((e) => exitCodeFor(e.code)));
 }
 
-const exit = await main(process.argv);
-process.exit(exit);
+// Not a top-level await: the CLI is bundled as CommonJS (see bin/sqlkit.js).
+void main(process.argv).then((exit) => process.exit(exit));

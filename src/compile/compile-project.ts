@@ -1,7 +1,7 @@
 import type { FolderConfig } from '../config/index.js';
 import { SqlkitAggregateError, SqlkitError } from '../errors/index.js';
 import { BUILTIN_TEST_MACROS, rewriteTestBlocks } from '../data-tests/builtin-tests.js';
-import { buildDag, findCycles, generations, type Dag } from '../graph/index.js';
+import { acyclicGenerations, buildDag, findCycles, type Dag } from '../graph/index.js';
 import type { ProjectFiles } from '../project/index.js';
 import type { ProjectFile } from '../project/index.js';
 import { createTemplateEngine, type TemplateEngine, type TemplateEngineOptions } from '../templating/index.js';
@@ -145,10 +145,11 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   const texts = (id: string) => modelFiles.get(id)?.text ?? '';
   checkDisabledRefs(nodes, scope, texts, errors);
   const graph = buildDag(nodes.values());
-  for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes, texts));
-  if (errors.length) throw new SqlkitAggregateError(sortErrors(errors));
+  const order = acyclicGenerations(graph);
+  if (!order) for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes, texts));
+  if (errors.length || !order) throw new SqlkitAggregateError(sortErrors(errors));
 
-  const resolver = createSqlResolver(nodes, placeholders, renderedSql, generations(graph).flat());
+  const resolver = createSqlResolver(nodes, placeholders, renderedSql, order.flat());
   const resolve = resolver.resolve;
   for (const [id, sql] of renderedSql) {
     const node = nodes.get(id)!;

@@ -119,6 +119,16 @@ export function generations(graph: Dag): string[][] {
   return topologicalGenerations(graph);
 }
 
+/** The generations, or undefined when the graph has a cycle (see findCycles), at the cost of one topological sort. */
+export function acyclicGenerations(graph: Dag): string[][] | undefined {
+  try {
+    return topologicalGenerations(graph);
+  } catch (error) {
+    if (/not acyclic/.test((error as Error).message)) return undefined;
+    throw error;
+  }
+}
+
 export function ancestors(graph: Dag, id: string, depth = Infinity): Set<string> {
   return walk(graph, id, depth, (n) => graph.inNeighbors(n));
 }
