@@ -15,37 +15,50 @@ import { Script } from 'node:vm';
  */
 const bundle = fileURLToPath(new URL('../dist/bundle/sqlkit.cjs', import.meta.url));
 const cacheFile = `${bundle}.${process.version}.v8cache`;
+// The commands whose functions the cache holds: a command not among them saves the cache again on exit, holding
+// what the cache held and what this command compiled. (Making the cache costs about 15 ms: not on every exit.)
+const commandsFile = `${cacheFile}.commands`;
+const command = process.argv.slice(2).find((arg) => !arg.startsWith('-')) ?? '(none)';
 
-let cached;
-try {
-  cached = readFileSync(cacheFile);
-} catch {
-  // no cache yet
-}
+const read = (file, encoding) => {
+  try {
+    return readFileSync(file, encoding);
+  } catch {
+    return undefined;
+  }
+};
+const cached = read(cacheFile);
 const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData: cached });
 const usable = cached !== undefined && !script.cachedDataRejected;
+const commands = usable ? (read(commandsFile, 'utf8') ?? '').split('\n').filter(Boolean) : [];
 
-process.once('exit', () => {
-  try {
-    // Each command compiles the functions it runs: a cache that grew holds what earlier commands kept and more.
-    const data = script.createCachedData();
-    if (usable && data.length <= cached.length) return;
-    const temporary = `${cacheFile}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w');
+if (!commands.includes(command)) {
+  process.once('exit', () => {
     try {
-      for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temporary, cacheFile);
+      writeAtomically(cacheFile, script.createCachedData());
+      writeAtomically(commandsFile, Buffer.from([...commands, command].join('\n')));
     } catch {
-      rmSync(temporary, { force: true });
+      // a read-only folder: run without a cache
     }
-  } catch {
-    // a read-only folder: run without a cache
+  });
+}
+
+/** A temporary file renamed into place, so that a command starting meanwhile reads the old cache or the new one. */
+function writeAtomically(file, data) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
+  } finally {
+    closeSync(fd);
   }
-});
+  try {
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
 
 const module = { exports: {} };
 script.runInThisContext().call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
