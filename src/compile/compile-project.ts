@@ -1,7 +1,7 @@
 import type { FolderConfig } from '../config/index.js';
 import { SqlkitAggregateError, SqlkitError } from '../errors/index.js';
 import { BUILTIN_TEST_MACROS, rewriteTestBlocks } from '../data-tests/builtin-tests.js';
-import { acyclicGenerations, buildDag, findCycles, type Dag } from '../graph/index.js';
+import { buildDag, dependencyGenerations, findCycles, type Dag } from '../graph/index.js';
 import type { ProjectFiles } from '../project/index.js';
 import type { ProjectFile } from '../project/index.js';
 import { createTemplateEngine, type TemplateEngine, type TemplateEngineOptions } from '../templating/index.js';
@@ -29,7 +29,10 @@ export interface CompileOptions {
 
 export interface CompiledProject {
   manifest: Manifest;
-  graph: Dag;
+  /** The DAG of every node but the tests, built on first use. */
+  readonly graph: Dag;
+  /** Node ids (tests left out) by depth: each group depends only on earlier ones. */
+  generations: string[][];
   renderer: NodeRenderer;
   /** A node's SQL runnable on its own (an ephemeral model with the ephemeral models it uses inlined). */
   standaloneSql(uniqueId: string): string;
@@ -144,9 +147,8 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   const modelFiles = new Map(infos.map((info) => [info.uniqueId, info.file]));
   const texts = (id: string) => modelFiles.get(id)?.text ?? '';
   checkDisabledRefs(nodes, scope, texts, errors);
-  const graph = buildDag(nodes.values());
-  const order = acyclicGenerations(graph);
-  if (!order) for (const cycle of findCycles(graph)) errors.push(cycleError(cycle, nodes, texts));
+  const order = dependencyGenerations(nodes.values());
+  if (!order) for (const cycle of findCycles(buildDag(nodes.values()))) errors.push(cycleError(cycle, nodes, texts));
   if (errors.length || !order) throw new SqlkitAggregateError(sortErrors(errors));
 
   const resolver = createSqlResolver(nodes, placeholders, renderedSql, order.flat());
@@ -166,7 +168,17 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
   const standaloneSql = (id: string) => resolve(renderedSql.get(id) ?? '');
   // Changed: something was parsed afresh, a file has a new settled stamp, or a file the previous compile parsed is gone.
   const changed = !previous || next.fresh.size > 0 || next.restamped > 0 || previous.models.size !== next.models.size || previous.yamls.size !== next.yamls.size;
-  return { manifest, graph, renderer, standaloneSql, parseCache: { ...next, changed, reusedModels } };
+  let graph: Dag | undefined;
+  return {
+    manifest,
+    get graph() {
+      return (graph ??= buildDag(nodes.values()));
+    },
+    generations: order,
+    renderer,
+    standaloneSql,
+    parseCache: { ...next, changed, reusedModels },
+  };
 }
 
 function tryRender<T>(errors: SqlkitError[], fn: () => T): T | undefined {

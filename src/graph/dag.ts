@@ -119,14 +119,35 @@ export function generations(graph: Dag): string[][] {
   return topologicalGenerations(graph);
 }
 
-/** The generations, or undefined when the graph has a cycle (see findCycles), at the cost of one topological sort. */
-export function acyclicGenerations(graph: Dag): string[][] | undefined {
-  try {
-    return topologicalGenerations(graph);
-  } catch (error) {
-    if (/not acyclic/.test((error as Error).message)) return undefined;
-    throw error;
+/**
+ * The generations buildDag(nodes) would give, from the nodes' dependsOn directly, or undefined when the
+ * dependencies form a cycle. A compile needs only this order, and building the graphology graph of 10,000 models
+ * costs about 50 ms, so a compile builds that graph only when something asks for it (selection, a run).
+ */
+export function dependencyGenerations(nodes: Iterable<GraphNode>): string[][] | undefined {
+  const list = [...nodes].filter((node) => node.resourceType !== 'test');
+  const position = new Map(list.map((node, i) => [node.uniqueId, i]));
+  const unmet = new Int32Array(list.length);
+  const dependents: number[][] = list.map(() => []);
+  list.forEach((node, i) => {
+    for (const dep of new Set(node.dependsOn)) {
+      const at = position.get(dep);
+      if (at === undefined) continue;
+      unmet[i]!++;
+      dependents[at]!.push(i);
+    }
+  });
+  const out: string[][] = [];
+  let placed = 0;
+  let current = list.flatMap((_, i) => (unmet[i] === 0 ? [i] : []));
+  while (current.length) {
+    out.push(current.map((i) => list[i]!.uniqueId));
+    placed += current.length;
+    const next: number[] = [];
+    for (const i of current) for (const j of dependents[i]!) if (--unmet[j]! === 0) next.push(j);
+    current = next;
   }
+  return placed === list.length ? out : undefined;
 }
 
 export function ancestors(graph: Dag, id: string, depth = Infinity): Set<string> {

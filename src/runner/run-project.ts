@@ -3,7 +3,7 @@ import type { Adapter } from '../adapters/types.js';
 import type { CompiledProject } from '../compile/index.js';
 import { isModel, isTest } from '../compile/index.js';
 import { toSqlkitError, type Redactor } from '../errors/index.js';
-import { generations, type SelectionInput } from '../graph/index.js';
+import type { SelectionInput } from '../graph/index.js';
 import type { MaterializeContext, RelationCache } from '../materializations/index.js';
 import { planExecution } from './execution-plan.js';
 import { executeNode, nodeKind } from './execute-node.js';
@@ -62,7 +62,7 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
     }
 
     const depth = new Map<string, number>();
-    generations(compiled.graph).forEach((ids, level) => ids.forEach((id) => depth.set(id, level)));
+    compiled.generations.forEach((ids, level) => ids.forEach((id) => depth.set(id, level)));
     let index = 0;
     const total = reported.length;
     const record = (result: NodeResult) => {

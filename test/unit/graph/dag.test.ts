@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { errorsOf, openProject, selectNodes, type SqlkitError } from '../../../src/index.js';
-import { ancestors, buildDag, descendants, findCycles, generations, type Dag, type GraphNode } from '../../../src/graph/index.js';
+import { ancestors, buildDag, dependencyGenerations, descendants, findCycles, generations, type Dag, type GraphNode } from '../../../src/graph/index.js';
 import { planExecution } from '../../../src/runner/execution-plan.js';
 import { duckdbProjectYml, removeTempProjects, writeProject } from '../../support/temp-project.js';
 
@@ -52,6 +52,31 @@ describe('buildDag', () => {
     const graph = dagOf({ d: ['b', 'c'], b: ['a'], c: ['a'], a: [], e: [] });
     const levels = generations(graph).map((level) => [...level].sort());
     expect(levels).toEqual([['a', 'e'], ['b', 'c'], ['d']]);
+  });
+});
+
+describe('dependencyGenerations (the order a compile uses without building the graph)', () => {
+  const sorted = (levels: string[][] | undefined) => levels?.map((level) => [...level].sort());
+
+  it('gives the levels the graph gives, on a layered project with repeated and outside dependencies', () => {
+    const spec: Record<string, string[]> = { root: [], other_root: ['outside.source'] };
+    // 300 models in layers: each refs two models of earlier layers, one of them twice.
+    for (let i = 0; i < 300; i++) {
+      const layer = Math.floor(i / 30);
+      const earlier = (k: number) => (layer === 0 ? 'root' : `m${(layer - 1) * 30 + ((i * 7 + k) % 30)}`);
+      spec[`m${i}`] = [earlier(1), earlier(2), earlier(1), ...(i % 5 === 0 ? ['other_root'] : [])];
+    }
+    const nodes = Object.entries(spec).map(([id, deps]) => node(id, deps));
+    const levels = dependencyGenerations(nodes);
+    expect(levels).toHaveLength(11);
+    expect(sorted(levels)).toEqual(sorted(generations(buildDag(nodes))));
+  });
+
+  it('leaves tests out, and is undefined for a cycle or a self-reference', () => {
+    const test: GraphNode = { ...node('t', ['a']), resourceType: 'test' };
+    expect(sorted(dependencyGenerations([node('a'), node('b', ['a']), test]))).toEqual([['a'], ['b']]);
+    expect(dependencyGenerations([node('a', ['c']), node('b', ['a']), node('c', ['b']), node('d')])).toBeUndefined();
+    expect(dependencyGenerations([node('a', ['a']), node('b')])).toBeUndefined();
   });
 });
 
