@@ -24,64 +24,129 @@ import { convertValue } from './duckdb-value-conversion.js';
  * together with the record of loaded files.
  */
 export async function loadDuckdbSource(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect): Promise<SourceLoadResult> {
-  const { node, spec, columns, projectRoot, runId } = request;
+  const { node, columns, runId } = request;
   const { stamps, plan } = planLocalLoad(request);
   if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
 
   // Temporary tables are per connection, but a name per load keeps two loads apart on any connection.
   const suffix = `${runId}_${shortHash(node.uniqueId, 6)}`;
   const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
-  const keep = spec.maxErrors + 1;
-  const cleanups: string[] = [];
   const append = plan.mode === 'append';
   const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
-  const bookkeeping = (now: string): string[] =>
-    request.incremental ? recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, plan.files.map((file) => stamps.get(file)!), plan.mode === 'replace', runId, now) : [];
-  // Rows inserted in parallel without order land in part-filled row groups, and on an existing table DuckDB's
-  // checkpoint then rewrites them to merge those groups: for one new day after 10M events, 0.6 s at close.
-  // Reading the files in order avoids that but slows the read by a third; sorting the converted rows by file
-  // as they are inserted, in order, costs less and leaves full row groups.
-  const write = async (rows: string): Promise<string[]> =>
-    append
-      ? [`insert into ${dialect.quoteRelation(request.target)} (${columnList}) ${rows} order by sqlkit_file`]
-      : [`create table ${dialect.quoteRelation(request.staging)} as ${rows}`, ...(await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)))];
-  const finish = (written: QueryResult | undefined, statements: string[], rejected: LoadError[]): SourceLoadResult => ({
-    rowsLoaded: written?.rowCount ?? 0,
-    rejected,
-    statements,
-    mode: plan.mode,
-    files: plan.files.length,
-    ...(plan.mode === 'replace' ? { note: plan.reason } : {}),
-  });
+  const load: LoadSteps = {
+    names,
+    files: plan.files,
+    statements: [],
+    // Rows inserted in parallel without order land in part-filled row groups, and on an existing table DuckDB's
+    // checkpoint then rewrites them to merge those groups: for one new day after 10M events, 0.6 s at close.
+    // Reading the files in order avoids that but slows the read by a third; sorting the converted rows by file
+    // as they are inserted, in order, costs less and leaves full row groups.
+    write: async (rows) =>
+      append
+        ? [`insert into ${dialect.quoteRelation(request.target)} (${columnList}) ${rows} order by sqlkit_file`]
+        : [`create table ${dialect.quoteRelation(request.staging)} as ${rows}`, ...(await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)))],
+    bookkeeping: (now) =>
+      request.incremental ? recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, plan.files.map((file) => stamps.get(file)!), plan.mode === 'replace', runId, now) : [],
+  };
   try {
     if (append) await session.execute('set session preserve_insertion_order = true');
-    const statements: string[] = [];
-    const direct = await loadDirectly(session, request, dialect, { names, files: plan.files, write, bookkeeping, statements });
-    if (direct) return finish(direct, statements, []);
+    const direct = await loadDirectly(session, request, dialect, load);
+    const { written, rejected } = direct ? { written: direct, rejected: [] } : await loadStaged(session, request, dialect, load);
+    return {
+      rowsLoaded: written?.rowCount ?? 0,
+      rejected,
+      statements: load.statements,
+      mode: plan.mode,
+      files: plan.files.length,
+      ...(plan.mode === 'replace' ? { note: plan.reason } : {}),
+    };
+  } finally {
+    if (append) await session.execute('reset session preserve_insertion_order').catch(() => undefined);
+    for (const table of Object.values(names)) await session.execute(`drop table if exists ${table}`).catch(() => undefined);
+  }
+}
 
-    const run = async (sql: string) => {
-      statements.push(sql);
-      return session.execute(sql, { signal: request.signal });
-    };
-    const errors: LoadError[] = [];
-    let errorCount = 0;
-    let docs = documentsQuery(spec.format, fileListLiteral(plan.files, dialect), names);
-    let originals = new Map<string, string>();
-    const build = async () => {
-      const extraction = valueExtraction(await columnPaths(request, docs.sql, run), dialect);
-      await run(`create temp table ${names.conv} as ${conversionQuery(docs.sql, extraction, request, dialect)}`);
-    };
+/** What the direct and the staged load share: the files, the statements that write rows, and the statements run. */
+interface LoadSteps {
+  names: { conv: string; rejects: string; scan: string };
+  files: readonly string[];
+  /** The statements that write the rows a query selects (with a sqlkit_file column to order by). */
+  write(rows: string): Promise<string[]>;
+  /** The record of loaded files (incremental sources), written in the same transaction as the rows. */
+  bookkeeping(now: string): string[];
+  /** Every statement run, for --debug output. */
+  statements: string[];
+}
+
+/** Raised by a direct load at its first bad row or rejected line, to load again through the staged path. */
+const NEEDS_STAGING = 'sqlkit: a bad row needs the staged load';
+
+/**
+ * The common case, every row good, in one statement: the documents are converted as they are written, with no
+ * temporary table in between (for one new day after 10M events, 0.15 s of the day's 1.3 s). The first bad row
+ * or rejected line fails the transaction, so nothing is written, and undefined sends the caller to the staged
+ * load, which reports every bad row with its file and line. Any other failure is left for the staged load to
+ * meet and report too; only a cancellation ends the load here.
+ */
+async function loadDirectly(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<QueryResult | undefined> {
+  const run = async (sql: string) => {
+    load.statements.push(sql);
+    return session.execute(sql, { signal: request.signal });
+  };
+  const docs = documentsQuery(request.spec.format, fileListLiteral(load.files, dialect), load.names);
+  try {
+    const extraction = valueExtraction(await columnPaths(request, docs.sql, run), dialect);
+    const columnList = request.columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+    const guard = `case when sqlkit_bad is null then true else error('${NEEDS_STAGING}') end`;
+    const [first, ...rest] = await load.write(`select ${columnList} from (${conversionQuery(docs.sql, extraction, request, dialect)}) where ${guard}`);
+    const rejected = docs.rejects ? [`select error('${NEEDS_STAGING}') from ${docs.rejects.table} limit 1`] : [];
+    const group = [first!, ...rejected, ...rest, ...load.bookkeeping(sqlTimestamp())];
+    load.statements.push(...group);
+    const [written] = await session.executeAtomic(group, { signal: request.signal });
+    return written;
+  } catch (error) {
+    if (request.signal?.aborted) throw error;
+    return undefined;
+  } finally {
+    if (docs.rejects) {
+      for (const table of [docs.rejects.table, docs.rejects.scan]) await session.execute(`drop table if exists ${table}`).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Converts every document into a temporary table that marks bad rows, records up to max_errors + 1 of them with
+ * file and line, and fails past max_errors (the old table stays); otherwise writes the good rows.
+ */
+async function loadStaged(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<{ written: QueryResult | undefined; rejected: LoadError[] }> {
+  const { node, spec, columns, projectRoot, runId } = request;
+  const { names } = load;
+  const keep = spec.maxErrors + 1;
+  const run = async (sql: string) => {
+    load.statements.push(sql);
+    return session.execute(sql, { signal: request.signal });
+  };
+  const errors: LoadError[] = [];
+  let errorCount = 0;
+  let docs = documentsQuery(spec.format, fileListLiteral(load.files, dialect), names);
+  let originals = new Map<string, string>();
+  let cleanedFolder: string | undefined;
+  const build = async () => {
+    const extraction = valueExtraction(await columnPaths(request, docs.sql, run), dialect);
+    await run(`create temp table ${names.conv} as ${conversionQuery(docs.sql, extraction, request, dialect)}`);
+  };
+  try {
     try {
       await build();
     } catch (error) {
       // DuckDB cannot skip a malformed document that spans lines (only newline-delimited ones): find the bad
       // documents in JavaScript, then load the good ones from cleaned copies of the affected files.
       if (spec.format !== 'json' || !/Malformed JSON/.test(String((error as Error).message))) throw error;
-      const cleaned = cleanJsonFiles(plan.files, projectRoot);
+      const cleaned = cleanJsonFiles(load.files, projectRoot);
       if (cleaned.errors.length === 0) throw error;
       errors.push(...cleaned.errors.slice(0, keep));
       errorCount += cleaned.errors.length;
-      cleanups.push(cleaned.folder);
+      cleanedFolder = cleaned.folder;
       originals = cleaned.originals;
       docs = documentsQuery(spec.format, fileListLiteral(cleaned.files, dialect), names);
       await build();
@@ -107,61 +172,13 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     }
     if (errorCount > spec.maxErrors) throw loadFailure(node, recorded, errorCount, spec.maxErrors, request.loadErrors);
 
-    const group = [...(await write(`select ${columnList} from ${names.conv} where sqlkit_bad is null`)), ...bookkeeping(now)];
-    statements.push(...group);
-    const [written] = await session.executeAtomic(group, { signal: request.signal });
-    return finish(written, statements, recorded);
-  } finally {
-    if (append) await session.execute('reset session preserve_insertion_order').catch(() => undefined);
-    for (const table of [names.conv, names.rejects, names.scan]) {
-      await session.execute(`drop table if exists ${table}`).catch(() => undefined);
-    }
-    for (const folder of cleanups) rmSync(folder, { recursive: true, force: true });
-  }
-}
-
-/** Raised by a direct load at its first bad row or rejected line, to load again through the staged path. */
-const NEEDS_STAGING = 'sqlkit: a bad row needs the staged load';
-
-interface DirectLoad {
-  names: { rejects: string; scan: string };
-  files: readonly string[];
-  /** The statements that write the rows a query selects (with a sqlkit_file column to order by). */
-  write(rows: string): Promise<string[]>;
-  bookkeeping(now: string): string[];
-  statements: string[];
-}
-
-/**
- * The common case, every row good, in one statement: the documents are converted as they are written, with no
- * temporary table in between (for one new day after 10M events, 0.15 s of the day's 1.3 s). The first bad row
- * or rejected line fails the transaction, so nothing is written, and undefined sends the caller to the staged
- * load, which reports every bad row with its file and line. Any other failure is left for the staged load to
- * meet and report too; only a cancellation ends the load here.
- */
-async function loadDirectly(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: DirectLoad): Promise<QueryResult | undefined> {
-  const run = async (sql: string) => {
-    load.statements.push(sql);
-    return session.execute(sql, { signal: request.signal });
-  };
-  const docs = documentsQuery(request.spec.format, fileListLiteral(load.files, dialect), load.names);
-  try {
-    const extraction = valueExtraction(await columnPaths(request, docs.sql, run), dialect);
-    const columnList = request.columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
-    const guard = `case when sqlkit_bad is null then true else error('${NEEDS_STAGING}') end`;
-    const [first, ...rest] = await load.write(`select ${columnList} from (${conversionQuery(docs.sql, extraction, request, dialect)}) where ${guard}`);
-    const rejected = docs.rejects ? [`select error('${NEEDS_STAGING}') from ${docs.rejects.table} limit 1`] : [];
-    const group = [first!, ...rejected, ...rest, ...load.bookkeeping(sqlTimestamp())];
+    const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+    const group = [...(await load.write(`select ${columnList} from ${names.conv} where sqlkit_bad is null`)), ...load.bookkeeping(now)];
     load.statements.push(...group);
     const [written] = await session.executeAtomic(group, { signal: request.signal });
-    return written;
-  } catch (error) {
-    if (request.signal?.aborted) throw error;
-    return undefined;
+    return { written, rejected: recorded };
   } finally {
-    if (docs.rejects) {
-      for (const table of [docs.rejects.table, docs.rejects.scan]) await session.execute(`drop table if exists ${table}`).catch(() => undefined);
-    }
+    if (cleanedFolder) rmSync(cleanedFolder, { recursive: true, force: true });
   }
 }
 
