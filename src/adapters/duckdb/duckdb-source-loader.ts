@@ -33,10 +33,16 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
   const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
   const append = plan.mode === 'append';
   const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+  const statements: string[] = [];
   const load: LoadSteps = {
     names,
     files: plan.files,
-    statements: [],
+    columnList,
+    statements,
+    run: async (sql) => {
+      statements.push(sql);
+      return session.execute(sql, { signal: request.signal });
+    },
     // Rows inserted in parallel without order land in part-filled row groups, and on an existing table DuckDB's
     // checkpoint then rewrites them to merge those groups: for one new day after 10M events, 0.6 s at close.
     // Reading the files in order avoids that but slows the read by a third; sorting the converted rows by file
@@ -55,7 +61,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     return {
       rowsLoaded: written?.rowCount ?? 0,
       rejected,
-      statements: load.statements,
+      statements,
       mode: plan.mode,
       files: plan.files.length,
       ...(plan.mode === 'replace' ? { note: plan.reason } : {}),
@@ -70,12 +76,16 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
 interface LoadSteps {
   names: { conv: string; rejects: string; scan: string };
   files: readonly string[];
+  /** The target's columns, quoted and comma-separated. */
+  columnList: string;
   /** The statements that write the rows a query selects (with a sqlkit_file column to order by). */
   write(rows: string): Promise<string[]>;
   /** The record of loaded files (incremental sources), written in the same transaction as the rows. */
   bookkeeping(now: string): string[];
   /** Every statement run, for --debug output. */
   statements: string[];
+  /** Runs one statement in the load's session, recording it in `statements`. */
+  run(sql: string): Promise<QueryResult>;
 }
 
 /** Raised by a direct load at its first bad row or rejected line, to load again through the staged path. */
@@ -89,16 +99,11 @@ const NEEDS_STAGING = 'sqlkit: a bad row needs the staged load';
  * meet and report too; only a cancellation ends the load here.
  */
 async function loadDirectly(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<QueryResult | undefined> {
-  const run = async (sql: string) => {
-    load.statements.push(sql);
-    return session.execute(sql, { signal: request.signal });
-  };
   const docs = documentsQuery(request.spec.format, fileListLiteral(load.files, dialect), load.names);
   try {
-    const extraction = valueExtraction(await columnPaths(request, docs.sql, run), dialect);
-    const columnList = request.columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+    const extraction = valueExtraction(await columnPaths(request, docs.sql, load.run), dialect);
     const guard = `case when sqlkit_bad is null then true else error('${NEEDS_STAGING}') end`;
-    const [first, ...rest] = await load.write(`select ${columnList} from (${conversionQuery(docs.sql, extraction, request, dialect)}) where ${guard}`);
+    const [first, ...rest] = await load.write(`select ${load.columnList} from (${conversionQuery(docs.sql, extraction, request, dialect)}) where ${guard}`);
     const rejected = docs.rejects ? [`select error('${NEEDS_STAGING}') from ${docs.rejects.table} limit 1`] : [];
     const group = [first!, ...rejected, ...rest, ...load.bookkeeping(sqlTimestamp())];
     load.statements.push(...group);
@@ -119,13 +124,9 @@ async function loadDirectly(session: Session, request: SourceLoadRequest, dialec
  * file and line, and fails past max_errors (the old table stays); otherwise writes the good rows.
  */
 async function loadStaged(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<{ written: QueryResult | undefined; rejected: LoadError[] }> {
-  const { node, spec, columns, projectRoot, runId } = request;
-  const { names } = load;
+  const { node, spec, projectRoot, runId } = request;
+  const { names, run } = load;
   const keep = spec.maxErrors + 1;
-  const run = async (sql: string) => {
-    load.statements.push(sql);
-    return session.execute(sql, { signal: request.signal });
-  };
   const errors: LoadError[] = [];
   let errorCount = 0;
   let docs = documentsQuery(spec.format, fileListLiteral(load.files, dialect), names);
@@ -172,8 +173,7 @@ async function loadStaged(session: Session, request: SourceLoadRequest, dialect:
     }
     if (errorCount > spec.maxErrors) throw loadFailure(node, recorded, errorCount, spec.maxErrors, request.loadErrors);
 
-    const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
-    const group = [...(await load.write(`select ${columnList} from ${names.conv} where sqlkit_bad is null`)), ...load.bookkeeping(now)];
+    const group = [...(await load.write(`select ${load.columnList} from ${names.conv} where sqlkit_bad is null`)), ...load.bookkeeping(now)];
     load.statements.push(...group);
     const [written] = await session.executeAtomic(group, { signal: request.signal });
     return { written, rejected: recorded };
