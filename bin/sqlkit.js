@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+// A temporary file renamed into place, so that a command starting meanwhile reads the old cache or the new one.
+import { writeFileAtomically } from '../dist/artifacts/write-atomically.js';
 
 /*
  * Runs the CLI bundle (one CommonJS file: scripts/bundle-cli.mjs) with V8's code cache. The bytecode of every
@@ -35,29 +37,12 @@ const commands = usable ? (read(commandsFile, 'utf8') ?? '').split('\n').filter(
 if (!commands.includes(command)) {
   process.once('exit', () => {
     try {
-      writeAtomically(cacheFile, script.createCachedData());
-      writeAtomically(commandsFile, Buffer.from([...commands, command].join('\n')));
+      writeFileAtomically(cacheFile, [script.createCachedData()]);
+      writeFileAtomically(commandsFile, [[...commands, command].join('\n')]);
     } catch {
       // a read-only folder: run without a cache
     }
   });
-}
-
-/** A temporary file renamed into place, so that a command starting meanwhile reads the old cache or the new one. */
-function writeAtomically(file, data) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w');
-  try {
-    for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 const module = { exports: {} };

@@ -1,4 +1,4 @@
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /**
  * Writes a file atomically (a temporary file, then a rename), so a reader never sees half of it. The text comes in
@@ -12,7 +12,12 @@ export function writeFileAtomically(file: string, pieces: readonly (string | Uin
   } finally {
     closeSync(fd);
   }
-  renameSync(temporary, file);
+  try {
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** writeSync may write less than asked (a full disk, a signal): write the rest, as writeFileSync does. */

@@ -11,6 +11,7 @@ const install = mkdtempSync(join(tmpdir(), 'sqlkit-install-'));
 cpSync(join(REPO_ROOT, 'bin'), join(install, 'bin'), { recursive: true });
 mkdirSync(join(install, 'dist', 'bundle'), { recursive: true });
 cpSync(join(REPO_ROOT, 'dist', 'bundle', 'sqlkit.cjs'), join(install, 'dist', 'bundle', 'sqlkit.cjs'));
+cpSync(join(REPO_ROOT, 'dist', 'artifacts'), join(install, 'dist', 'artifacts'), { recursive: true });
 cpSync(join(REPO_ROOT, 'package.json'), join(install, 'package.json'));
 symlinkSync(join(REPO_ROOT, 'node_modules'), join(install, 'node_modules'), 'dir');
 const bundleDir = join(install, 'dist', 'bundle');
