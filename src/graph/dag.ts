@@ -1,5 +1,4 @@
 import { DirectedGraph } from 'graphology';
-import { topologicalGenerations } from 'graphology-dag';
 import type { GraphNode } from './graph-node.js';
 
 export type Dag = DirectedGraph;
@@ -114,13 +113,9 @@ function shortestCycleThrough(graph: Dag, id: string): string[] {
   return [id, ...cycle.slice(1).reverse()];
 }
 
-/** Node ids grouped by depth: each group depends only on earlier groups. */
-export function generations(graph: Dag): string[][] {
-  return topologicalGenerations(graph);
-}
-
 /**
- * The generations buildDag(nodes) would give, from the nodes' dependsOn directly, or undefined when the
+ * Node ids grouped by depth, each group depending only on earlier ones: the generations of buildDag(nodes), from
+ * the nodes' dependsOn directly, or undefined when the
  * dependencies form a cycle. A compile needs only this order, and building the graphology graph of 10,000 models
  * costs about 50 ms, so a compile builds that graph only when something asks for it (selection, a run).
  */

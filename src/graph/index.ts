@@ -1,3 +1,3 @@
-export { buildDag, dependencyGenerations, findCycles, generations, ancestors, descendants, type Dag } from './dag.js';
+export { buildDag, dependencyGenerations, findCycles, ancestors, descendants, type Dag } from './dag.js';
 export { selectNodes, type SelectionInput } from './selector.js';
 export type { GraphNode } from './graph-node.js';
