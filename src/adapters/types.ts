@@ -124,6 +124,17 @@ export interface FileStamp {
   modifiedMs: number;
 }
 
+/** The files an incremental source loaded before, as its record of loaded files holds them. */
+export interface LoadedFiles {
+  count: number;
+  /**
+   * One `file<TAB>size<TAB>modified_ms` line per file, in byte order of the names, when no name holds a tab or a
+   * newline: a run whose files are all unchanged then compares one text instead of building a map of them.
+   */
+  lines: string | undefined;
+  stamps(): ReadonlyMap<string, FileStamp>;
+}
+
 export interface SourceLoadRequest {
   node: SourceNode;
   spec: SourceLoadSpec;
@@ -142,7 +153,7 @@ export interface SourceLoadRequest {
   /** Adds what the engine needs around the swap statements (e.g. rebuilding views bound to the old table). */
   wrapSwap(swap: string[]): Promise<string[]>;
   /** Incremental sources: the table recording loaded files, and what an earlier load recorded there. */
-  incremental?: { loadedFiles: RelationName; previous: ReadonlyMap<string, FileStamp> | undefined };
+  incremental?: { loadedFiles: RelationName; previous: LoadedFiles | undefined };
 }
 
 export interface SourceLoadResult {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { RelationName, SourceNode } from '../../compile/index.js';
 import { SqlkitError } from '../../errors/index.js';
-import type { FileStamp, SourceLoadRequest, SqlDialect } from '../types.js';
+import type { FileStamp, LoadedFiles, SourceLoadRequest, SqlDialect } from '../types.js';
 import { listSourceFiles, projectRelative } from './source-files.js';
 
 export type { FileStamp };
@@ -51,9 +51,11 @@ export function planLocalLoad(request: SourceLoadRequest): { stamps: Map<string,
  * An incremental source loads only files it has not loaded before, like Snowpipe or an Auto Loader. If a file
  * it loaded changed or disappeared, appending would duplicate or keep stale rows, so the table is rebuilt.
  */
-export function planLoad(stamps: Map<string, FileStamp>, previous: ReadonlyMap<string, FileStamp> | undefined): LoadPlan {
+export function planLoad(stamps: Map<string, FileStamp>, loaded: LoadedFiles | undefined): LoadPlan {
   const all = [...stamps.keys()];
-  if (!previous) return { mode: 'replace', files: all, reason: 'full load' };
+  if (!loaded) return { mode: 'replace', files: all, reason: 'full load' };
+  if (loaded.lines !== undefined && loaded.count === stamps.size && loaded.lines === stampLines(stamps.values())) return { mode: 'unchanged', files: [] };
+  const previous = loaded.stamps();
   const current = new Map([...stamps.values()].map((s) => [s.file, s]));
   for (const [file, old] of previous) {
     const now = current.get(file);
@@ -62,6 +64,19 @@ export function planLoad(stamps: Map<string, FileStamp>, previous: ReadonlyMap<s
   }
   const fresh = all.filter((absolute) => !previous.has(stamps.get(absolute)!.file));
   return fresh.length ? { mode: 'append', files: fresh } : { mode: 'unchanged', files: [] };
+}
+
+/**
+ * The lines LoadedFiles.lines holds, for files listed in sorted order; undefined if a name holds a tab or a newline
+ * (its line could then read as another set of files).
+ */
+function stampLines(stamps: Iterable<FileStamp>): string | undefined {
+  const lines: string[] = [];
+  for (const { file, size, modifiedMs } of stamps) {
+    if (file.includes('\t') || file.includes('\n')) return undefined;
+    lines.push(`${file}\t${size}\t${modifiedMs}`);
+  }
+  return lines.join('\n');
 }
 
 export function createLoadedFilesTable(dialect: SqlDialect, relation: RelationName): string {
