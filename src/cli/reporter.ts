@@ -50,11 +50,13 @@ export function createReporter(output: Output, version: string): (event: RunEven
               ? (r.error?.code ?? 'error')
               : r.kind === 'load' && r.rowsAffected === 0
                 ? r.message
-                : r.rowsAffected !== undefined && r.resourceType !== 'test'
-                  ? plural(r.rowsAffected, 'row')
-                  : r.failures
-                    ? plural(r.failures, 'failing row')
-                    : '';
+                : r.kept
+                  ? 'unchanged, kept'
+                  : r.rowsAffected !== undefined && r.resourceType !== 'test'
+                    ? plural(r.rowsAffected, 'row')
+                    : r.failures
+                      ? plural(r.failures, 'failing row')
+                      : '';
         output.out(`  ${counter} ${label} ${name.padEnd(52, ' ')} ${detail.padEnd(18)} ${c.dim(`${r.executionTime.toFixed(2)}s`)}`);
         for (const warning of r.warnings ?? []) output.out(`        ${c.yellow('warning')}: ${warning}`);
         break;

@@ -28,6 +28,8 @@ export const modelConfigSchema = z.strictObject({
   incremental_predicates: stringList.optional(),
   on_schema_change: z.enum(['ignore', 'fail', 'append_new_columns']).optional(),
   full_refresh: z.boolean().optional(),
+  /** Tables only: `on_change` keeps the table when its SQL and the data it reads are unchanged since it was built. */
+  rebuild: z.enum(['always', 'on_change']).optional(),
   pre_hook: stringList.optional(),
   post_hook: stringList.optional(),
   meta: z.record(z.string(), z.unknown()).optional(),

@@ -1,5 +1,6 @@
 import type { Adapter, Relation, Session } from '../adapters/types.js';
 import type { NodeRenderer, RelationName } from '../compile/index.js';
+import type { DataVersions } from './data-versions.js';
 
 /** Warehouse relations as read once at the start of a run, updated as the run creates and replaces them. */
 export class RelationCache {
@@ -36,6 +37,8 @@ export interface MaterializeContext {
   relations: RelationCache;
   renderer: NodeRenderer;
   runId: string;
+  /** What the run knows of the data versions of the relations it reads (for `rebuild: on_change` tables). */
+  versions: DataVersions;
   fullRefresh: boolean;
   projectRoot: string;
   signal?: AbortSignal;
@@ -45,6 +48,8 @@ export interface MaterializeContext {
 
 export interface MaterializeResult {
   rowsAffected?: number;
+  /** Nothing was written: the relation already held what this build would have made. */
+  kept?: true;
   message: string;
   /** Non-fatal notes, e.g. rows a load skipped under max_errors. */
   warnings?: string[];

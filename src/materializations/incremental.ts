@@ -3,6 +3,7 @@ import type { ModelNode } from '../compile/index.js';
 import { incrementalStrategy } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
+import { recordModelState } from './data-versions.js';
 import { runStatements } from './execute-sql.js';
 import { modelSql } from './model-sql.js';
 import { materializeTable } from './table.js';
@@ -42,6 +43,9 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
       ...(lock ? [lock] : []),
       ...plan.added.map((column) => dialect.addColumn(target, column)),
       ...(strategy === 'delete+insert' ? [dialect.deleteMatching(target, staging, uniqueKey, predicates)] : []),
+      // A table this model built as a `rebuild: on_change` table before it became incremental no longer holds
+      // what its record says.
+      ...recordModelState(ctx, node, undefined),
       dialect.insertFrom(target, staging, plan.insert),
       dialect.dropRelation(staging, 'table'),
     ];

@@ -2,6 +2,7 @@ export { RelationCache, type MaterializeContext, type MaterializeResult } from '
 export { materializeTable } from './table.js';
 export { materializeView } from './view.js';
 export { materializeIncremental } from './incremental.js';
-export { loadSourceTable, LOAD_ERRORS_TABLE, LOADED_FILES_TABLE } from './source-load.js';
+export { loadSourceTable, LOAD_ERRORS_TABLE } from './source-load.js';
+export { DataVersions, LOADED_FILES_TABLE, MODEL_STATE_TABLE, createModelStateTable, rebuildsOnChange } from './data-versions.js';
 export { swapRelations, swapStatements, fitIdentifier, TEMPORARY_MARKER } from './swap.js';
 export { runStatements } from './execute-sql.js';

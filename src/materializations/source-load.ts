@@ -3,12 +3,12 @@ import { parseColumnType, type SourceNode } from '../compile/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { rebuildDependentViews } from './dependent-views.js';
+import { LOADED_FILES_TABLE, loadedFilesText, sourceVersion } from './data-versions.js';
 import { runStatements } from './execute-sql.js';
 import { refreshStatistics } from './statistics.js';
 import { swapRelations } from './swap.js';
 
 export const LOAD_ERRORS_TABLE = 'sqlkit_load_errors';
-export const LOADED_FILES_TABLE = 'sqlkit_loaded_files';
 
 /** Loads a source table from its files through the engine's loader, replacing the old table atomically. */
 export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext): Promise<MaterializeResult> {
@@ -43,6 +43,8 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
   for (const sql of result.statements) ctx.onStatement?.(sql);
   ctx.relations.set({ ...target, type: 'table' });
   if (incremental) ctx.relations.set({ ...incremental.loadedFiles, type: 'table' });
+  const recordedFiles = result.mode === 'unchanged' ? incremental?.previous?.lines : undefined;
+  ctx.versions.set(node.uniqueId, () => sourceVersion(node, ctx, recordedFiles));
   const warnings = result.mode === 'unchanged' ? [] : await refreshStatistics(ctx, node, target);
   if (result.rejected.length) {
     warnings.push(`${result.rejected.length} bad row(s) skipped (max_errors ${spec.maxErrors}); first: ${result.rejected[0]!.reason} at ${result.rejected[0]!.file}:${result.rejected[0]!.line}; see ${target.schema}.${LOAD_ERRORS_TABLE}`);
@@ -71,24 +73,20 @@ async function incrementalState(node: SourceNode, ctx: MaterializeContext, table
 
 /**
  * One text of tab-separated lines rather than a row per file: for 20,000 song files, turning rows into JavaScript
- * values took the main thread about 0.1 s, while the load beside it waited for a core. The text is ordered by the
- * names' bytes, as the files are listed, so a source whose files are all unchanged compares it whole (see
- * planLoad); the map of stamps is built only when something changed. A name holding a tab or a newline would
- * break the lines: then the rows are read one by one.
+ * values took the main thread about 0.1 s, while the load beside it waited for a core. The text is ordered as the
+ * files are listed, so a source whose files are all unchanged compares it whole (see planLoad); the map of stamps
+ * is built only when something changed. A name holding a tab or a newline would break the lines: then the rows
+ * are read one by one.
  */
 async function loadedFileStamps(node: SourceNode, ctx: MaterializeContext, table: string): Promise<LoadedFiles> {
-  const where = `where source_name = ${ctx.adapter.dialect.stringLiteral(node.name)}`;
-  const line = `filename || chr(9) || cast(size as varchar) || chr(9) || cast(modified_ms as varchar)`;
-  const unsafeName = `strpos(filename, chr(9)) > 0 or strpos(filename, chr(10)) > 0`;
-  const [packed] = await runStatements(ctx, node, [`select count(*), count(case when ${unsafeName} then 1 end), string_agg(${line}, chr(10) order by filename collate "C") from ${table} ${where}`], undefined, false);
-  const [count, unsafe, text] = packed!.rows[0] ?? [0, 0, null];
+  const { count, lines } = await loadedFilesText(node, ctx, table);
   const stamp = (file: string, size: unknown, modifiedMs: unknown): [string, FileStamp] => [file, { file, size: Number(size), modifiedMs: Number(modifiedMs) }];
-  if (Number(unsafe) === 0) {
-    const lines = typeof text === 'string' ? text : '';
+  if (lines !== undefined) {
     let parsed: Map<string, FileStamp> | undefined;
     const parse = () => new Map(lines === '' ? [] : lines.split('\n').map((entry) => stamp(...(entry.split('\t') as [string, string, string]))));
-    return { count: Number(count), lines, stamps: () => (parsed ??= parse()) };
+    return { count, lines, stamps: () => (parsed ??= parse()) };
   }
+  const where = `where source_name = ${ctx.adapter.dialect.stringLiteral(node.name)}`;
   const [rows] = await runStatements(ctx, node, [`select filename, size, modified_ms from ${table} ${where}`], undefined, false);
   const stamps = new Map(rows!.rows.map(([file, size, modifiedMs]) => stamp(String(file), size, modifiedMs)));
   return { count: stamps.size, lines: undefined, stamps: () => stamps };

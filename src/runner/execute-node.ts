@@ -45,6 +45,7 @@ export async function executeNode(node: ManifestNode, ctx: MaterializeContext, o
     return finish('success', {
       message: result.message,
       ...(result.rowsAffected === undefined ? {} : { rowsAffected: result.rowsAffected }),
+      ...(result.kept ? { kept: true as const } : {}),
       ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     });
   } catch (error) {

@@ -3,7 +3,7 @@ import { createLoadErrorsTable } from '../adapters/loading/load-errors-table.js'
 import type { Adapter, Relation, Session } from '../adapters/types.js';
 import type { ManifestNode, RelationName } from '../compile/index.js';
 import { isModel, isSource } from '../compile/index.js';
-import { LOAD_ERRORS_TABLE, LOADED_FILES_TABLE, RelationCache, TEMPORARY_MARKER } from '../materializations/index.js';
+import { createModelStateTable, LOAD_ERRORS_TABLE, LOADED_FILES_TABLE, MODEL_STATE_TABLE, RelationCache, rebuildsOnChange, TEMPORARY_MARKER } from '../materializations/index.js';
 
 /** Schemas a run writes to: model schemas, loaded sources' schemas, and the test-failures schema if used. */
 export function schemasWritten(nodes: Iterable<ManifestNode>, failuresSchema: string | undefined): string[] {
@@ -22,8 +22,8 @@ export interface BookkeepingTable {
 }
 
 /**
- * The tables the run's source loads record rejected rows and loaded files in. They are created before any node
- * runs: two loads creating one at the same time (in this run or another) would make one of them fail.
+ * The tables the run's source loads record rejected rows and loaded files in, and `rebuild: on_change` tables
+ * what they were built from. They are created before any node runs: two loads creating one at the same time (in this run or another) would make one of them fail.
  */
 export function bookkeepingTables(nodes: Iterable<ManifestNode>, adapter: Adapter): BookkeepingTable[] {
   const tables = new Map<string, BookkeepingTable>();
@@ -32,6 +32,7 @@ export function bookkeepingTables(nodes: Iterable<ManifestNode>, adapter: Adapte
     tables.set(`${schema}\u0000${identifier}`, { relation, sql: create(adapter.dialect, relation) });
   };
   for (const node of nodes) {
+    if (rebuildsOnChange(node)) add(node.relation.schema, MODEL_STATE_TABLE, createModelStateTable);
     if (!isSource(node) || !node.load) continue;
     add(node.relation.schema, LOAD_ERRORS_TABLE, createLoadErrorsTable);
     if (node.load.incremental && adapter.capabilities.loadsLocalFiles) add(node.relation.schema, LOADED_FILES_TABLE, createLoadedFilesTable);

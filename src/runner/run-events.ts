@@ -26,6 +26,8 @@ export interface NodeResult {
   /** Seconds. */
   executionTime: number;
   rowsAffected?: number;
+  /** A `rebuild: on_change` table kept as it was: its SQL and inputs had not changed since its last build. */
+  kept?: true;
   /** Failing rows, for data tests. */
   failures?: number;
   message: string;

@@ -4,7 +4,7 @@ import type { CompiledProject } from '../compile/index.js';
 import { isModel, isTest } from '../compile/index.js';
 import { toSqlkitError, type Redactor } from '../errors/index.js';
 import type { SelectionInput } from '../graph/index.js';
-import type { MaterializeContext, RelationCache } from '../materializations/index.js';
+import { DataVersions, type MaterializeContext, type RelationCache } from '../materializations/index.js';
 import { planExecution } from './execution-plan.js';
 import { executeNode, nodeKind } from './execute-node.js';
 import { bookkeepingTables, prepareWarehouse, schemasWritten } from './prepare-warehouse.js';
@@ -61,6 +61,7 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
       if (!stopped()) throw error;
     }
 
+    const versions = new DataVersions(compiled.manifest.nodes);
     const depth = new Map<string, number>();
     compiled.generations.forEach((ids, level) => ids.forEach((id) => depth.set(id, level)));
     let index = 0;
@@ -114,6 +115,7 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
             relations: relations!,
             renderer: compiled.renderer,
             runId,
+            versions,
             fullRefresh: options.fullRefresh,
             projectRoot: options.projectRoot,
             ...(options.signal ? { signal: options.signal } : {}),
@@ -124,6 +126,7 @@ export async function runProject(options: RunProjectOptions): Promise<RunSummary
             result = await executeNode(node, ctx, { storeFailures: options.storeFailures, failuresSchema, redactor });
           } finally {
             adapter.driver.release(session);
+            versions.executed(id);
           }
           if (stopped() && result.status === 'error') result = { ...result, message: `interrupted: ${result.message}` };
           record(result);

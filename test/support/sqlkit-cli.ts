@@ -32,7 +32,7 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
 
 export interface RunResultsFile {
   schemaVersion: string;
-  results: { uniqueId: string; name: string; status: string; kind: string; rowsAffected?: number; failures?: number; message: string; warnings?: string[]; startedAt: string; completedAt: string; error?: { code: string; file?: string; line?: number; hint?: string; message: string }; skippedBecause?: string; sample?: { columns: { name: string }[]; rows: unknown[][] } }[];
+  results: { uniqueId: string; name: string; resourceType: string; status: string; kind: string; rowsAffected?: number; kept?: boolean; failures?: number; message: string; warnings?: string[]; startedAt: string; completedAt: string; error?: { code: string; file?: string; line?: number; hint?: string; message: string }; skippedBecause?: string; sample?: { columns: { name: string }[]; rows: unknown[][] } }[];
   elapsedTime: number;
 }
 
