@@ -99,7 +99,7 @@ const NEEDS_STAGING = 'sqlkit: a bad row needs the staged load';
  * meet and report too; only a cancellation ends the load here.
  */
 async function loadDirectly(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<QueryResult | undefined> {
-  const docs = documentsQuery(request.spec.format, fileListLiteral(load.files, dialect), load.names);
+  const docs = documentsQuery(request.spec.format, fileListLiteral(load.files, dialect), load.names, false);
   try {
     const extraction = valueExtraction(await columnPaths(request, docs.sql, load.run), dialect);
     const guard = `case when sqlkit_bad is null then true else error('${NEEDS_STAGING}') end`;
