@@ -32,15 +32,15 @@ export function createModelStateTable(dialect: SqlDialect, relation: RelationNam
  */
 export class DataVersions {
   private readonly versions = new Map<string, Promise<string | undefined>>();
-  private readonly deferred = new Map<string, () => Promise<string | undefined>>();
+  private readonly deferred = new Map<string, (ctx: MaterializeContext) => Promise<string | undefined>>();
 
   constructor(private readonly nodes: Readonly<Record<string, ManifestNode>>) {}
 
   /**
    * Records the version a node left its relation at in this run (undefined when unknown), or how to work it out
-   * if an on_change table asks: most versions are never asked for.
+   * if an on_change table asks (most versions are never asked for), in the session of the node that asks.
    */
-  set(id: string, version: string | undefined | (() => Promise<string | undefined>)): void {
+  set(id: string, version: string | undefined | ((ctx: MaterializeContext) => Promise<string | undefined>)): void {
     this.versions.delete(id);
     this.deferred.delete(id);
     if (typeof version === 'function') this.deferred.set(id, version);
@@ -76,7 +76,7 @@ export class DataVersions {
   private versionOf(id: string, ctx: MaterializeContext): Promise<string | undefined> {
     let version = this.versions.get(id);
     if (!version) {
-      version = this.deferred.get(id)?.() ?? this.recorded(id, ctx);
+      version = this.deferred.get(id)?.(ctx) ?? this.recorded(id, ctx);
       this.versions.set(id, version);
     }
     return version;

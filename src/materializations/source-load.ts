@@ -44,7 +44,8 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
   ctx.relations.set({ ...target, type: 'table' });
   if (incremental) ctx.relations.set({ ...incremental.loadedFiles, type: 'table' });
   const recordedFiles = result.mode === 'unchanged' ? incremental?.previous?.lines : undefined;
-  ctx.versions.set(node.uniqueId, () => sourceVersion(node, ctx, recordedFiles));
+  // Worked out, if ever, by the table that asks, in its own session: this node's session is back in the pool by then.
+  ctx.versions.set(node.uniqueId, (asking) => sourceVersion(node, asking, recordedFiles));
   const warnings = result.mode === 'unchanged' ? [] : await refreshStatistics(ctx, node, target);
   if (result.rejected.length) {
     warnings.push(`${result.rejected.length} bad row(s) skipped (max_errors ${spec.maxErrors}); first: ${result.rejected[0]!.reason} at ${result.rejected[0]!.file}:${result.rejected[0]!.line}; see ${target.schema}.${LOAD_ERRORS_TABLE}`);

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { canonicalRows, startEngine, type EngineContext } from '../support/engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { canonicalRows, type EngineContext } from '../support/engine-harness.js';
 import { testEngines, type TestEngine } from '../support/engines.js';
+import { enginesWithData } from '../support/engines-with-data.js';
 import { readRunResults, runCli, statusByName } from '../support/sqlkit-cli.js';
-import { removeTempProjects, writeProject } from '../support/temp-project.js';
+import { writeProject } from '../support/temp-project.js';
 
 const engines = testEngines();
 
@@ -86,27 +86,8 @@ from {{ ref('orders') }}`,
 }
 
 describe('materializations and tests on every engine', () => {
-  const contexts = new Map<TestEngine, EngineContext>();
-  const dataDirs = new Map<TestEngine, string>();
+  const { contexts, dataDirs } = enginesWithData(engines, 'shop', 'orders');
   const snapshots = new Map<TestEngine, Map<string, string[]>>();
-  let s3Root: string;
-
-  beforeAll(async () => {
-    s3Root = mkdtempSync(join(tmpdir(), 'sqlkit-shop-s3-'));
-    mkdirSync(join(s3Root, 'shop'), { recursive: true });
-    for (const engine of engines) {
-      const dataDir = mkdtempSync(join(tmpdir(), `sqlkit-shop-${engine}-`));
-      dataDirs.set(engine, dataDir);
-      if (engine === 'redshift') symlinkSync(dataDir, join(s3Root, 'shop', 'orders'), 'dir');
-      contexts.set(engine, await startEngine(engine, inject('postgres'), { s3Root }));
-    }
-  });
-  afterAll(async () => {
-    for (const ctx of contexts.values()) await ctx.close();
-    for (const dir of dataDirs.values()) rmSync(dir, { recursive: true, force: true });
-    rmSync(s3Root, { recursive: true, force: true });
-    removeTempProjects();
-  });
 
   for (const engine of engines) {
     it(`builds, loads incrementally and fully refreshes on ${engine}`, async () => {

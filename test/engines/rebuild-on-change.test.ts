@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEngine, type EngineContext } from '../support/engine-harness.js';
-import { testEngines, type TestEngine } from '../support/engines.js';
+import { describe, expect, it } from 'vitest';
+import type { EngineContext } from '../support/engine-harness.js';
+import { testEngines } from '../support/engines.js';
+import { enginesWithData } from '../support/engines-with-data.js';
 import { readRunResults, runCli } from '../support/sqlkit-cli.js';
-import { removeTempProjects, writeProject } from '../support/temp-project.js';
+import { writeProject } from '../support/temp-project.js';
 
 const engines = testEngines();
 
@@ -46,26 +46,7 @@ const outcome = (dir: string) =>
   Object.fromEntries(readRunResults(dir).results.filter((r) => r.resourceType === 'model').map((r) => [r.name, r.kept ? 'kept' : r.status]));
 
 describe('rebuild: on_change on every engine', () => {
-  const contexts = new Map<TestEngine, EngineContext>();
-  const dataDirs = new Map<TestEngine, string>();
-  let s3Root: string;
-
-  beforeAll(async () => {
-    s3Root = mkdtempSync(join(tmpdir(), 'sqlkit-kept-s3-'));
-    mkdirSync(join(s3Root, 'kept'), { recursive: true });
-    for (const engine of engines) {
-      const dataDir = mkdtempSync(join(tmpdir(), `sqlkit-kept-${engine}-`));
-      dataDirs.set(engine, dataDir);
-      if (engine === 'redshift') symlinkSync(dataDir, join(s3Root, 'kept', 'items'), 'dir');
-      contexts.set(engine, await startEngine(engine, inject('postgres'), { s3Root }));
-    }
-  });
-  afterAll(async () => {
-    for (const ctx of contexts.values()) await ctx.close();
-    for (const dir of dataDirs.values()) rmSync(dir, { recursive: true, force: true });
-    rmSync(s3Root, { recursive: true, force: true });
-    removeTempProjects();
-  });
+  const { contexts, dataDirs } = enginesWithData(engines, 'kept', 'items');
 
   for (const engine of engines) {
     it(`keeps unchanged tables and rebuilds changed ones on ${engine}`, async () => {
