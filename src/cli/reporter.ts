@@ -85,7 +85,10 @@ export function createReporter(output: Output, version: string): (event: RunEven
       }
     }
     const counts = countStatuses(results);
-    const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
+    const kept = results.filter((r) => r.kept).length;
+    const parts = Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([status, n]) => `${n} ${status}${status === 'success' && kept ? ` (${kept} kept)` : ''}`);
     output.out('');
     output.out(`${interrupted ? c.red('Interrupted') : 'Done'} in ${elapsed.toFixed(2)}s: ${parts.join(', ') || 'nothing to do'}.`);
   }

@@ -44,6 +44,7 @@ describe('rebuild: on_change', () => {
 
     const table = await runCli(['run'], { cwd: p.dir });
     expect(table.stdout).toMatch(/table\s+scores\s+unchanged, kept/);
+    expect(table.stdout).toMatch(/Done in [\d.]+s: 4 success \(3 kept\)\./);
   });
 
   it('rebuilds what reads a source when a file arrives or a loaded file changes, and keeps it again after', async () => {
