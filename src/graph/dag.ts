@@ -115,9 +115,9 @@ function shortestCycleThrough(graph: Dag, id: string): string[] {
 
 /**
  * Node ids grouped by depth, each group depending only on earlier ones: the generations of buildDag(nodes), from
- * the nodes' dependsOn directly, or undefined when the
- * dependencies form a cycle. A compile needs only this order, and building the graphology graph of 10,000 models
- * costs about 50 ms, so a compile builds that graph only when something asks for it (selection, a run).
+ * the nodes' dependsOn directly, or undefined when the dependencies form a cycle. A compile needs only this order,
+ * and building the graphology graph of 10,000 models costs about 50 ms, so a compile builds that graph only when
+ * something asks for it (selection, a run).
  */
 export function dependencyGenerations(nodes: Iterable<GraphNode>): string[][] | undefined {
   const list = [...nodes].filter((node) => node.resourceType !== 'test');

@@ -90,6 +90,11 @@ export class DataVersions {
   }
 }
 
+/** The record of the files an incremental source loaded, beside its table. */
+export function loadedFilesRelation(node: SourceNode): RelationName {
+  return { schema: node.relation.schema, identifier: LOADED_FILES_TABLE };
+}
+
 function modelStateRelation(node: ModelNode): RelationName {
   return { schema: node.relation.schema, identifier: MODEL_STATE_TABLE };
 }
@@ -129,7 +134,7 @@ export function recordModelState(ctx: MaterializeContext, node: ModelNode, finge
  */
 export async function sourceVersion(node: SourceNode, ctx: MaterializeContext, recordedFiles?: string): Promise<string | undefined> {
   if (!node.load?.incremental || !ctx.adapter.capabilities.loadsLocalFiles) return undefined;
-  const record = { schema: node.relation.schema, identifier: LOADED_FILES_TABLE };
+  const record = loadedFilesRelation(node);
   if (!ctx.relations.get(node.relation) || !ctx.relations.get(record)) return undefined;
   const files = recordedFiles ?? (await loadedFilesText(node, ctx, ctx.adapter.dialect.quoteRelation(record))).lines;
   if (files === undefined) return undefined;

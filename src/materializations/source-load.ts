@@ -3,7 +3,7 @@ import { parseColumnType, type SourceNode } from '../compile/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { rebuildDependentViews } from './dependent-views.js';
-import { LOADED_FILES_TABLE, loadedFilesText, sourceVersion } from './data-versions.js';
+import { loadedFilesRelation, loadedFilesText, sourceVersion } from './data-versions.js';
 import { runStatements } from './execute-sql.js';
 import { refreshStatistics } from './statistics.js';
 import { swapRelations } from './swap.js';
@@ -66,7 +66,7 @@ function loadMessage(result: SourceLoadResult): string {
  * table (dropped by hand) or --full-refresh means loading everything again.
  */
 async function incrementalState(node: SourceNode, ctx: MaterializeContext, tableExists: boolean): Promise<NonNullable<SourceLoadRequest['incremental']>> {
-  const loadedFiles = { schema: node.relation.schema, identifier: LOADED_FILES_TABLE };
+  const loadedFiles = loadedFilesRelation(node);
   if (ctx.fullRefresh || !tableExists || !ctx.relations.get(loadedFiles)) return { loadedFiles, previous: undefined };
   const previous = await loadedFileStamps(node, ctx, ctx.adapter.dialect.quoteRelation(loadedFiles));
   return { loadedFiles, previous: previous.count ? previous : undefined };

@@ -23,7 +23,8 @@ export interface BookkeepingTable {
 
 /**
  * The tables the run's source loads record rejected rows and loaded files in, and `rebuild: on_change` tables
- * what they were built from. They are created before any node runs: two loads creating one at the same time (in this run or another) would make one of them fail.
+ * what they were built from. They are created before any node runs: two loads creating one at the same time (in
+ * this run or another) would make one of them fail.
  */
 export function bookkeepingTables(nodes: Iterable<ManifestNode>, adapter: Adapter): BookkeepingTable[] {
   const tables = new Map<string, BookkeepingTable>();

@@ -111,11 +111,12 @@ async function loadDirectly(session: Session, request: SourceLoadRequest, dialec
     return written;
   } catch (error) {
     if (request.signal?.aborted) throw error;
-    return undefined;
-  } finally {
+    // The staged load fills rejects tables of the same names, so they must start empty; after a direct load that
+    // succeeds (or is cancelled), loadDuckdbSource drops them with the load's other temporary tables.
     if (docs.rejects) {
       for (const table of [docs.rejects.table, docs.rejects.scan]) await session.execute(`drop table if exists ${table}`).catch(() => undefined);
     }
+    return undefined;
   }
 }
 
