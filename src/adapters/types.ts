@@ -178,6 +178,42 @@ export interface ErrorContext {
   node?: string;
 }
 
+/**
+ * How an engine appends rows to a table so that its storage stays compact, where a plain INSERT does not: DuckDB
+ * moves a part-filled last row group into the append (duckdb-row-groups.ts).
+ */
+export interface TableAppends {
+  /** The table, in each appended table's schema, recording where that table's storage ends. Created before a run. */
+  readonly recordTable: string;
+  createRecordTable(dialect: SqlDialect, relation: RelationName): string;
+  plan(session: Session, target: RelationName, options: AppendOptions): Promise<AppendPlan>;
+  /** Statements recording the storage of a table just built whole, run once it is committed. */
+  recordBuilt(session: Session, target: RelationName): Promise<string[]>;
+}
+
+export interface AppendOptions {
+  /** Keeps the append's temporary names apart from other appends'. */
+  suffix: string;
+  /** How many rows the append adds, where known before it runs. */
+  newRows?: number;
+  signal?: AbortSignal;
+}
+
+/** One append, as statements of the append's transaction: `before`, then `insert(...)`, then `after`. */
+export interface AppendPlan {
+  before: string[];
+  /**
+   * Inserts the rows a query selects, by column name (target columns it lacks are null). Columns named in
+   * `orderBy` order the rows and are not inserted.
+   */
+  insert(rows: string, orderBy?: readonly string[]): string;
+  after: string[];
+  /** How many of the rows inserted were already in the table (moved, not new), from the results of `before`. */
+  movedRows(beforeResults: readonly QueryResult[]): number;
+  /** Session settings the insert needs, set before the transaction and reset after it. */
+  orderedSession?: { enter: string; leave: string };
+}
+
 export interface Adapter {
   readonly engine: EngineName;
   readonly target: TargetConfig;
@@ -188,6 +224,8 @@ export interface Adapter {
   readonly runs: RunRegistry;
   /** Loads a source table and swaps it in atomically; rejected rows are returned and recorded. */
   loadSource(session: Session, request: SourceLoadRequest): Promise<SourceLoadResult>;
+  /** Present where appends need more than an INSERT to keep the table's storage compact. */
+  readonly appends?: TableAppends;
   /** Turns an engine error into a SqlkitError that names the node, its files and, where known, the line. */
   translateError(error: unknown, context: ErrorContext): SqlkitError;
   /** One line describing the connection (no secrets), for `sqlkit debug`. */

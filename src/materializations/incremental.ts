@@ -1,4 +1,4 @@
-import type { ColumnDescription } from '../adapters/types.js';
+import type { ColumnDescription, QueryResult } from '../adapters/types.js';
 import type { ModelNode } from '../compile/index.js';
 import { incrementalStrategy } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
@@ -9,6 +9,7 @@ import { modelSql } from './model-sql.js';
 import { materializeTable } from './table.js';
 import { refreshStatistics } from './statistics.js';
 import { temporaryName } from './swap.js';
+import { shortHash } from '../util/checksum.js';
 
 /**
  * First run (or --full-refresh, or full_refresh config): a full table build. Later runs render the model with
@@ -22,12 +23,13 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
   const fullRefresh = node.config.full_refresh ?? ctx.fullRefresh;
   if (!existing || existing.type !== 'table' || fullRefresh) {
     const result = await materializeTable(node, ctx);
+    if (ctx.adapter.appends) await runStatements(ctx, node, await ctx.adapter.appends.recordBuilt(ctx.session, target), undefined, true);
     return { ...result, message: `${result.message} (${existing ? 'full refresh' : 'first build'})` };
   }
   const { dialect, capabilities, introspector } = ctx.adapter;
   const sql = await modelSql(node, ctx, true);
   const staging = dialect.stagingRelation(target, temporaryName(target.identifier, 'incr', ctx.runId, capabilities.maxIdentifierLength));
-  await runStatements(ctx, node, [dialect.createStagingTableAs(staging, sql, node.config)], sql, false);
+  const [staged] = await runStatements(ctx, node, [dialect.createStagingTableAs(staging, sql, node.config)], sql, false);
   try {
     const [newColumns, oldColumns] = await Promise.all([
       introspector.listColumns(ctx.session, staging),
@@ -39,20 +41,29 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
     const strategy = incrementalStrategy(node.config);
     const predicates = node.config.incremental_predicates ?? [];
     const lock = strategy === 'delete+insert' ? dialect.lockForMerge(target) : undefined;
-    const statements = [
-      ...(lock ? [lock] : []),
-      ...plan.added.map((column) => dialect.addColumn(target, column)),
-      ...(strategy === 'delete+insert' ? [dialect.deleteMatching(target, staging, uniqueKey, predicates)] : []),
-      // A table this model built as a `rebuild: on_change` table before it became incremental no longer holds
-      // what its record says.
-      ...recordModelState(ctx, node, undefined),
-      dialect.insertFrom(target, staging, plan.insert),
-      dialect.dropRelation(staging, 'table'),
-    ];
-    const results = await runStatements(ctx, node, statements, undefined, true);
+    const append = await ctx.adapter.appends?.plan(ctx.session, target, {
+      suffix: `${ctx.runId}_${shortHash(node.uniqueId, 6)}`,
+      ...(staged?.rowCount === undefined ? {} : { newRows: staged.rowCount }),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const prepare = [...(lock ? [lock] : []), ...plan.added.map((column) => dialect.addColumn(target, column))];
+    const deleting = strategy === 'delete+insert' ? [dialect.deleteMatching(target, staging, uniqueKey, predicates)] : [];
+    // A table this model built as a `rebuild: on_change` table before it became incremental no longer holds what
+    // its record says.
+    const before = [...prepare, ...deleting, ...recordModelState(ctx, node, undefined), ...(append?.before ?? [])];
+    const insert = append ? append.insert(`select ${plan.insert.map((c) => dialect.quoteIdentifier(c)).join(', ')} from ${dialect.quoteRelation(staging)}`) : dialect.insertFrom(target, staging, plan.insert);
+    const statements = [...before, insert, ...(append?.after ?? []), dialect.dropRelation(staging, 'table')];
+    if (append?.orderedSession) await ctx.session.execute(append.orderedSession.enter);
+    let results: QueryResult[];
+    try {
+      results = await runStatements(ctx, node, statements, undefined, true);
+    } finally {
+      if (append?.orderedSession) await ctx.session.execute(append.orderedSession.leave).catch(() => undefined);
+    }
     const warnings = await refreshStatistics(ctx, node, target);
-    const inserted = results[results.length - 2]?.rowCount ?? 0;
-    const deleted = strategy === 'delete+insert' ? (results[(lock ? 1 : 0) + plan.added.length]?.rowCount ?? 0) : 0;
+    const moved = append ? append.movedRows(results.slice(before.length - append.before.length, before.length)) : 0;
+    const inserted = (results[before.length]?.rowCount ?? 0) - moved;
+    const deleted = deleting.length ? (results[prepare.length]?.rowCount ?? 0) : 0;
     return { rowsAffected: inserted, message: `${inserted} rows inserted${deleted ? `, ${deleted} replaced` : ''}`, ...(warnings.length ? { warnings } : {}) };
   } catch (error) {
     await ctx.session.execute(dialect.dropRelationIfExists(staging, 'table')).catch(() => undefined);

@@ -22,9 +22,10 @@ export interface BookkeepingTable {
 }
 
 /**
- * The tables the run's source loads record rejected rows and loaded files in, and `rebuild: on_change` tables
- * what they were built from. They are created before any node runs: two loads creating one at the same time (in
- * this run or another) would make one of them fail.
+ * The tables the run's source loads record rejected rows and loaded files in, `rebuild: on_change` tables
+ * what they were built from, and appended tables where their storage ends (engines with TableAppends). They are
+ * created before any node runs: two loads creating one at the same time (in this run or another) would make one
+ * of them fail.
  */
 export function bookkeepingTables(nodes: Iterable<ManifestNode>, adapter: Adapter): BookkeepingTable[] {
   const tables = new Map<string, BookkeepingTable>();
@@ -32,11 +33,16 @@ export function bookkeepingTables(nodes: Iterable<ManifestNode>, adapter: Adapte
     const relation = { schema, identifier };
     tables.set(`${schema}\u0000${identifier}`, { relation, sql: create(adapter.dialect, relation) });
   };
+  const appends = adapter.appends;
   for (const node of nodes) {
     if (rebuildsOnChange(node)) add(node.relation.schema, MODEL_STATE_TABLE, createModelStateTable);
+    if (appends && isModel(node) && node.config.materialized === 'incremental') add(node.relation.schema, appends.recordTable, appends.createRecordTable);
     if (!isSource(node) || !node.load) continue;
     add(node.relation.schema, LOAD_ERRORS_TABLE, createLoadErrorsTable);
-    if (node.load.incremental && adapter.capabilities.loadsLocalFiles) add(node.relation.schema, LOADED_FILES_TABLE, createLoadedFilesTable);
+    if (node.load.incremental && adapter.capabilities.loadsLocalFiles) {
+      add(node.relation.schema, LOADED_FILES_TABLE, createLoadedFilesTable);
+      if (appends) add(node.relation.schema, appends.recordTable, appends.createRecordTable);
+    }
   }
   return [...tables.values()];
 }

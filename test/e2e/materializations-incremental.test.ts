@@ -63,11 +63,19 @@ where id > (select max(id) from {{ this }})
     // The new rows are staged in a temporary table: in memory, gone with the connection if the run dies.
     expect(sent[0]).toMatch(new RegExp(`^create temporary table "temp"\\."events_log__sqlkit_incr_${r}" as\\n`));
     expect(sent[0]).toContain('where id > (select max(id) from "main"."events_log")');
-    // Append: no delete, the existing table is never renamed or dropped.
+    // Append: the existing table is never renamed or dropped. Its last row group (here all 3 rows) is written
+    // again with the new rows, in one transaction, so that DuckDB's row groups stay full.
+    const tail = /"temp"\."sqlkit_tail_\w+"/.exec(sent[1]!)?.[0];
     expect(sent.slice(1)).toEqual([
-      `insert into "main"."events_log" ("id", "kind", "run_marker")\nselect "id", "kind", "run_marker" from "temp"."events_log__sqlkit_incr_${r}"`,
+      `-- sqlkit: the rows of the table's part-filled last row groups, written again with the new rows to keep groups full\ncreate temporary table ${tail} as select * from "main"."events_log" where rowid >= 0`,
+      `delete from "main"."events_log" where rowid >= 0`,
+      `insert into "main"."events_log" by name\nselect * exclude (sqlkit_part) from (\n  select *, 0 as sqlkit_part from ${tail}\n  union all by name\n  select *, 1 as sqlkit_part from (select "id", "kind", "run_marker" from "temp"."events_log__sqlkit_incr_${r}")\n) order by sqlkit_part`,
+      `drop table ${tail}`,
+      `delete from "main"."sqlkit_row_groups" where table_name = 'events_log'`,
+      `insert into "main"."sqlkit_row_groups" (table_name, tail_start, row_end)\nselect 'events_log', case when n >= 122880 then 0 + n // 122880 * 122880 else 0 end, 0 + n\nfrom (select count(*) as n from "main"."events_log" where rowid >= 0)`,
       `drop table "temp"."events_log__sqlkit_incr_${r}"`,
     ]);
+    expect(await p.query('select table_name, tail_start::int as tail_start, row_end::int as row_end from main.sqlkit_row_groups')).toEqual([{ table_name: 'events_log', tail_start: 0, row_end: 5 }]);
 
     const third = await p.sqlkit('run', ...vars({ run_marker: 'm3' }));
     expectOk(third);
@@ -99,11 +107,12 @@ where batch > (select max(batch) from {{ this }})
       { id: 4, val: 'd', batch: 2, run_marker: 'm2' },
     ]);
     const r = second.runId!;
-    expect(second.statements('model.demo.users').slice(1)).toEqual([
-      `delete from "main"."users" using "temp"."users__sqlkit_incr_${r}" where "main"."users"."id" = "temp"."users__sqlkit_incr_${r}"."id"`,
-      `insert into "main"."users" ("id", "val", "batch", "run_marker")\nselect "id", "val", "batch", "run_marker" from "temp"."users__sqlkit_incr_${r}"`,
-      `drop table "temp"."users__sqlkit_incr_${r}"`,
-    ]);
+    const sent = second.statements('model.demo.users');
+    // The matching rows are deleted first, so the rows moved with the new ones are only those that stay.
+    expect(sent[1]).toBe(`delete from "main"."users" using "temp"."users__sqlkit_incr_${r}" where "main"."users"."id" = "temp"."users__sqlkit_incr_${r}"."id"`);
+    expect(sent[4]).toMatch(/^insert into "main"\."users" by name\n/);
+    expect(sent[4]).toContain(`select *, 1 as sqlkit_part from (select "id", "val", "batch", "run_marker" from "temp"."users__sqlkit_incr_${r}")`);
+    expect(sent.at(-1)).toBe(`drop table "temp"."users__sqlkit_incr_${r}"`);
     expect(await p.leftovers()).toEqual([]);
   });
 
@@ -118,7 +127,7 @@ where batch > (select max(batch) from {{ this }})
     expect(failed.result('users')).toMatchObject({ status: 'error', error: { code: 'ADAPTER_SQL' } });
     expect(failed.result('users').message).toContain('oops');
     const sent = failed.statements('model.demo.users');
-    expect(sent.map((sql) => sql.split(' ')[0])).toEqual(['create', 'delete', 'insert', 'drop']);
+    expect(sent.map((sql) => sql.split(/\s/)[0])).toEqual(['create', 'delete', '--', 'delete', 'insert', 'drop', 'delete', 'insert', 'drop']);
     expect(await p.query('select id::int as id, val::int as val, run_marker from main.users order by id')).toEqual([
       { id: 1, val: 10, run_marker: 'm1' },
       { id: 2, val: 20, run_marker: 'm1' },
@@ -172,6 +181,9 @@ where batch > (select max(batch) from {{ this }})
       `alter table "main"."users" rename to "users__sqlkit_old_${r}"`,
       `alter table "main"."users__sqlkit_new_${r}" rename to "users"`,
       `drop table "main"."users__sqlkit_old_${r}"`,
+      // Where the rebuilt table's storage ends, for the next append.
+      `delete from "main"."sqlkit_row_groups" where table_name = 'users'`,
+      `insert into "main"."sqlkit_row_groups" (table_name, tail_start, row_end) values ('users', 0, 2)`,
     ]);
     expect(await p.leftovers()).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { DuckdbDialect } from './duckdb-dialect.js';
 import { DuckdbDriver } from './duckdb-driver.js';
 import { translateDuckdbError } from './duckdb-errors.js';
 import { DuckdbIntrospector } from './duckdb-introspector.js';
+import { duckdbTableAppends } from './duckdb-row-groups.js';
 import { loadDuckdbSource } from './duckdb-source-loader.js';
 
 const CAPABILITIES: Capabilities = {
@@ -24,6 +25,7 @@ const SINGLE_WRITER: RunRegistry = {
 export function createDuckdbAdapter(target: DuckdbTarget, projectRoot: string): Adapter {
   const driver = new DuckdbDriver(target, projectRoot);
   const dialect = new DuckdbDialect();
+  const appends = duckdbTableAppends(dialect);
   return {
     engine: 'duckdb',
     target,
@@ -32,7 +34,8 @@ export function createDuckdbAdapter(target: DuckdbTarget, projectRoot: string): 
     introspector: new DuckdbIntrospector(),
     driver,
     runs: SINGLE_WRITER,
-    loadSource: (session: Session, request: SourceLoadRequest) => loadDuckdbSource(session, request, dialect),
+    appends,
+    loadSource: (session: Session, request: SourceLoadRequest) => loadDuckdbSource(session, request, dialect, appends),
     translateError: (error: unknown, context: ErrorContext) => translateDuckdbError(error, context, driver.databasePath),
     describe: () => `duckdb ${driver.databasePath} (schema ${target.schema}, ${plural(target.threads, 'thread')})`,
   };

@@ -11,7 +11,7 @@ import { insertLoadErrors } from '../loading/load-errors-table.js';
 import { sqlTimestamp } from '../loading/sql-timestamp.js';
 import { locateLines } from '../loading/locate-lines.js';
 import { projectRelative } from '../loading/source-files.js';
-import type { LoadError, QueryResult, Session, SourceLoadRequest, SourceLoadResult } from '../types.js';
+import type { LoadError, QueryResult, Session, SourceLoadRequest, SourceLoadResult, TableAppends } from '../types.js';
 import type { DuckdbDialect } from './duckdb-dialect.js';
 import { documentsQuery, fileListLiteral, toDuckdbPath } from './duckdb-json-documents.js';
 import { convertValue } from './duckdb-value-conversion.js';
@@ -23,7 +23,7 @@ import { convertValue } from './duckdb-value-conversion.js';
  * rows replace the table (or, for an incremental source with only new files, are appended) in one transaction,
  * together with the record of loaded files.
  */
-export async function loadDuckdbSource(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect): Promise<SourceLoadResult> {
+export async function loadDuckdbSource(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, appends: TableAppends): Promise<SourceLoadResult> {
   const { node, columns, runId } = request;
   const { stamps, plan } = planLocalLoad(request);
   if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
@@ -31,7 +31,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
   // Temporary tables are per connection, but a name per load keeps two loads apart on any connection.
   const suffix = `${runId}_${shortHash(node.uniqueId, 6)}`;
   const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
-  const append = plan.mode === 'append';
+  const append = plan.mode === 'append' ? await appends.plan(session, request.target, { suffix, ...(request.signal ? { signal: request.signal } : {}) }) : undefined;
   const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
   const statements: string[] = [];
   const load: LoadSteps = {
@@ -43,23 +43,32 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
       statements.push(sql);
       return session.execute(sql, { signal: request.signal });
     },
-    // Rows inserted in parallel without order land in part-filled row groups, and on an existing table DuckDB's
-    // checkpoint then rewrites them to merge those groups: for one new day after 10M events, 0.6 s at close.
-    // Reading the files in order avoids that but slows the read by a third; sorting the converted rows by file
-    // as they are inserted, in order, costs less and leaves full row groups.
+    // An append writes the rows in order (sorted by file), so that they fill whole row groups (duckdb-row-groups.ts):
+    // rows inserted in parallel land in part-filled groups, which DuckDB's checkpoint then rewrites to merge them.
+    // Reading the files in order would do too, but slows the read by a third.
     write: async (rows) =>
       append
-        ? [`insert into ${dialect.quoteRelation(request.target)} (${columnList}) ${rows} order by sqlkit_file`]
-        : [`create table ${dialect.quoteRelation(request.staging)} as ${rows}`, ...(await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)))],
+        ? { before: append.before, write: append.insert(rows, ['sqlkit_file']), after: append.after }
+        : {
+            before: [],
+            write: `create table ${dialect.quoteRelation(request.staging)} as select ${columnList} from (${rows})`,
+            after: await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)),
+          },
+    newRows: (results, before) => (results[before]?.rowCount ?? 0) - (append?.movedRows(results.slice(0, before)) ?? 0),
     bookkeeping: (now) =>
       request.incremental ? recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, plan.files.map((file) => stamps.get(file)!), plan.mode === 'replace', runId, now) : [],
   };
   try {
-    if (append) await session.execute('set session preserve_insertion_order = true');
+    if (append?.orderedSession) await session.execute(append.orderedSession.enter);
     const direct = await loadDirectly(session, request, dialect, load);
-    const { written, rejected } = direct ? { written: direct, rejected: [] } : await loadStaged(session, request, dialect, load);
+    const { written, rejected } = direct !== undefined ? { written: direct, rejected: [] } : await loadStaged(session, request, dialect, load);
+    if (request.incremental && plan.mode === 'replace') {
+      const record = await appends.recordBuilt(session, request.target);
+      statements.push(...record);
+      await session.executeAtomic(record, { signal: request.signal });
+    }
     return {
-      rowsLoaded: written?.rowCount ?? 0,
+      rowsLoaded: written,
       rejected,
       statements,
       mode: plan.mode,
@@ -67,7 +76,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
       ...(plan.mode === 'replace' ? { note: plan.reason } : {}),
     };
   } finally {
-    if (append) await session.execute('reset session preserve_insertion_order').catch(() => undefined);
+    if (append?.orderedSession) await session.execute(append.orderedSession.leave).catch(() => undefined);
     for (const table of Object.values(names)) await session.execute(`drop table if exists ${table}`).catch(() => undefined);
   }
 }
@@ -78,8 +87,13 @@ interface LoadSteps {
   files: readonly string[];
   /** The target's columns, quoted and comma-separated. */
   columnList: string;
-  /** The statements that write the rows a query selects (with a sqlkit_file column to order by). */
-  write(rows: string): Promise<string[]>;
+  /**
+   * The statements that write the rows a query selects (the target's columns and sqlkit_file, to order by): the
+   * one that reads the rows, and those to run before and after it in the same transaction.
+   */
+  write(rows: string): Promise<{ before: string[]; write: string; after: string[] }>;
+  /** How many rows a write put in the table that it had not held (an append may move rows already there). */
+  newRows(results: readonly QueryResult[], before: number): number;
   /** The record of loaded files (incremental sources), written in the same transaction as the rows. */
   bookkeeping(now: string): string[];
   /** Every statement run, for --debug output. */
@@ -98,17 +112,16 @@ const NEEDS_STAGING = 'sqlkit: a bad row needs the staged load';
  * load, which reports every bad row with its file and line. Any other failure is left for the staged load to
  * meet and report too; only a cancellation ends the load here.
  */
-async function loadDirectly(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<QueryResult | undefined> {
+async function loadDirectly(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<number | undefined> {
   const docs = documentsQuery(request.spec.format, fileListLiteral(load.files, dialect), load.names, false);
   try {
     const extraction = valueExtraction(await columnPaths(request, docs.sql, load.run), dialect);
     const guard = `case when sqlkit_bad is null then true else error('${NEEDS_STAGING}') end`;
-    const [first, ...rest] = await load.write(`select ${load.columnList} from (${conversionQuery(docs.sql, extraction, request, dialect)}) where ${guard}`);
+    const { before, write, after } = await load.write(`select ${load.columnList}, sqlkit_file from (${conversionQuery(docs.sql, extraction, request, dialect)}) where ${guard}`);
     const rejected = docs.rejects ? [`select error('${NEEDS_STAGING}') from ${docs.rejects.table} limit 1`] : [];
-    const group = [first!, ...rejected, ...rest, ...load.bookkeeping(sqlTimestamp())];
+    const group = [...before, write, ...rejected, ...after, ...load.bookkeeping(sqlTimestamp())];
     load.statements.push(...group);
-    const [written] = await session.executeAtomic(group, { signal: request.signal });
-    return written;
+    return load.newRows(await session.executeAtomic(group, { signal: request.signal }), before.length);
   } catch (error) {
     if (request.signal?.aborted) throw error;
     // The staged load fills rejects tables of the same names, so they must start empty; after a direct load that
@@ -124,7 +137,7 @@ async function loadDirectly(session: Session, request: SourceLoadRequest, dialec
  * Converts every document into a temporary table that marks bad rows, records up to max_errors + 1 of them with
  * file and line, and fails past max_errors (the old table stays); otherwise writes the good rows.
  */
-async function loadStaged(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<{ written: QueryResult | undefined; rejected: LoadError[] }> {
+async function loadStaged(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, load: LoadSteps): Promise<{ written: number; rejected: LoadError[] }> {
   const { node, spec, projectRoot, runId } = request;
   const { names, run } = load;
   const keep = spec.maxErrors + 1;
@@ -174,10 +187,10 @@ async function loadStaged(session: Session, request: SourceLoadRequest, dialect:
     }
     if (errorCount > spec.maxErrors) throw loadFailure(node, recorded, errorCount, spec.maxErrors, request.loadErrors);
 
-    const group = [...(await load.write(`select ${load.columnList} from ${names.conv} where sqlkit_bad is null`)), ...load.bookkeeping(now)];
+    const { before, write, after } = await load.write(`select ${load.columnList}, sqlkit_file from ${names.conv} where sqlkit_bad is null`);
+    const group = [...before, write, ...after, ...load.bookkeeping(now)];
     load.statements.push(...group);
-    const [written] = await session.executeAtomic(group, { signal: request.signal });
-    return { written, rejected: recorded };
+    return { written: load.newRows(await session.executeAtomic(group, { signal: request.signal }), before.length), rejected: recorded };
   } finally {
     if (cleanedFolder) rmSync(cleanedFolder, { recursive: true, force: true });
   }

@@ -1,0 +1,188 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { duckdbE2eProject, expectOk, vars, type DuckdbE2eProject, type SqlkitRun } from '../support/duckdb-e2e.js';
+import { removeTempProjects } from '../support/temp-project.js';
+
+// Appends on DuckDB keep the table's row groups full (src/adapters/duckdb/duckdb-row-groups.ts): a part-filled last
+// group under half full is written again with the new rows, and where the last group starts is recorded beside the
+// table. Each run is checked against DuckDB's own description of the table's storage, read after sqlkit closed the
+// database (so after its checkpoint), and against the rows the table must hold.
+
+afterAll(removeTempProjects);
+
+const GROUP = 122_880;
+
+/** Rows per row group, in order, as DuckDB stores the table (deleted rows included). */
+async function groupSizes(p: DuckdbE2eProject, table: string): Promise<number[]> {
+  const rows = await p.query<{ rows: number }>(
+    `select sum(count)::int as rows from pragma_storage_info('${table}') where column_id = 0 and column_path = '[0, 0]' group by row_group_id order by row_group_id`,
+  );
+  return rows.map((r) => r.rows);
+}
+
+async function recorded(p: DuckdbE2eProject, schema: string, table: string): Promise<{ tail_start: number; row_end: number } | undefined> {
+  const rows = await p.query<{ tail_start: number; row_end: number }>(`select tail_start::int as tail_start, row_end::int as row_end from ${schema}.sqlkit_row_groups where table_name = '${table}'`);
+  return rows[0];
+}
+
+/** The record says where the part-filled groups at the end start and where the table ends, as DuckDB has them. */
+async function expectRecordMatchesStorage(p: DuckdbE2eProject, schema: string, table: string): Promise<number[]> {
+  const sizes = await groupSizes(p, `${schema}.${table}`);
+  const end = sizes.reduce((a, b) => a + b, 0);
+  let tail = sizes.length;
+  while (tail > 0 && sizes[tail - 1]! < GROUP) tail--;
+  expect(await recorded(p, schema, table)).toEqual({ tail_start: sizes.slice(0, tail).reduce((a, b) => a + b, 0), row_end: end });
+  return sizes;
+}
+
+const movesTail = (run: SqlkitRun, id: string) => run.statements(id).some((sql) => sql.includes('create temporary table "temp"."sqlkit_tail_'));
+
+async function writeByHand(p: DuckdbE2eProject, sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(p.db);
+  const connection = await instance.connect();
+  try {
+    await connection.run(sql);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('appends to an incremental model on DuckDB', () => {
+  const model = `{{ config(materialized='incremental') }}
+select id, md5(id::varchar) as tag, '{{ var('run_marker') }}' as run_marker
+from range({{ var('from', 0) }}, {{ var('to') }}) as r(id)
+{% if is_incremental() %}
+where id > (select max(id) from {{ this }})
+{% endif %}
+`;
+  const rowsOf = (p: DuckdbE2eProject) =>
+    p.query<{ n: number; ids: number; low: number; high: number }>('select count(*)::int as n, count(distinct id)::int as ids, min(id)::int as low, max(id)::int as high from main.events_log');
+
+  it('moves a part-filled tail into an append under half a group or as large as the tail, and keeps every row once', async () => {
+    const p = duckdbE2eProject({ 'models/events_log.sql': model });
+    const id = 'model.demo.events_log';
+
+    expectOk(await p.sqlkit('run', ...vars({ to: 150_000, run_marker: 'm1' })));
+    const built = await expectRecordMatchesStorage(p, 'main', 'events_log');
+    expect(built.reduce((a, b) => a + b, 0)).toBe(150_000);
+    const tail = built.at(-1)!;
+    expect(tail).toBeLessThan(GROUP / 2);
+
+    // 50,000 new rows after a tail under half a group: the tail's rows are written again ahead of them.
+    const second = await p.sqlkit('run', ...vars({ to: 200_000, run_marker: 'm2' }));
+    expectOk(second);
+    expect(second.result('events_log')).toMatchObject({ rowsAffected: 50_000, message: '50000 rows inserted' });
+    expect(movesTail(second, id)).toBe(true);
+    const afterSecond = await expectRecordMatchesStorage(p, 'main', 'events_log');
+    expect(afterSecond).toEqual([...built.slice(0, -1), tail + 50_000]);
+    expect(await rowsOf(p)).toEqual([{ n: 200_000, ids: 200_000, low: 0, high: 199_999 }]);
+
+    // Now over half a group, and more than the 10,000 new rows: the tail stays, and they start a group of their own.
+    const third = await p.sqlkit('run', ...vars({ to: 210_000, run_marker: 'm3' }));
+    expectOk(third);
+    expect(third.result('events_log')).toMatchObject({ rowsAffected: 10_000 });
+    expect(movesTail(third, id)).toBe(false);
+    const afterThird = await expectRecordMatchesStorage(p, 'main', 'events_log');
+    expect(afterThird).toEqual([...afterSecond, 10_000]);
+
+    // 300,000 new rows, more than the two part-filled groups: both move, and every group but the last is full.
+    const fourth = await p.sqlkit('run', ...vars({ to: 510_000, run_marker: 'm4' }));
+    expectOk(fourth);
+    expect(fourth.result('events_log')).toMatchObject({ rowsAffected: 300_000 });
+    expect(movesTail(fourth, id)).toBe(true);
+    const afterFourth = await expectRecordMatchesStorage(p, 'main', 'events_log');
+    const kept = afterSecond.slice(0, -1);
+    const rewritten = afterSecond.at(-1)! + 10_000 + 300_000;
+    expect(afterFourth).toEqual([...kept, GROUP, GROUP, GROUP, rewritten - 3 * GROUP]);
+    expect(await rowsOf(p)).toEqual([{ n: 510_000, ids: 510_000, low: 0, high: 509_999 }]);
+    expect(await p.query(`select run_marker, count(*)::int as n from main.events_log group by 1 order by 1`)).toEqual([
+      { run_marker: 'm1', n: 150_000 },
+      { run_marker: 'm2', n: 50_000 },
+      { run_marker: 'm3', n: 10_000 },
+      { run_marker: 'm4', n: 300_000 },
+    ]);
+  });
+
+  it('reads the storage again when the table changed outside sqlkit, and moves no rows of a table with a unique index', async () => {
+    const p = duckdbE2eProject({ 'models/events_log.sql': model });
+    const id = 'model.demo.events_log';
+    expectOk(await p.sqlkit('run', ...vars({ to: 130_000, run_marker: 'm1' })));
+    await expectRecordMatchesStorage(p, 'main', 'events_log');
+
+    // Rows appended by hand: the record no longer says where the table ends.
+    await writeByHand(p, `insert into main.events_log select id, 'by hand', 'hand' from range(130000, 130010) as r(id)`);
+    const second = await p.sqlkit('run', ...vars({ to: 140_000, run_marker: 'm2' }));
+    expectOk(second);
+    expect(second.result('events_log')).toMatchObject({ rowsAffected: 9_990 });
+    expect(movesTail(second, id)).toBe(true);
+    const sizes = await expectRecordMatchesStorage(p, 'main', 'events_log');
+    expect(sizes.slice(-1)).toEqual([140_000 - sizes.slice(0, -1).reduce((a, b) => a + b, 0)]);
+    expect(await rowsOf(p)).toEqual([{ n: 140_000, ids: 140_000, low: 0, high: 139_999 }]);
+    expect(await p.query(`select count(*)::int as n from main.events_log where run_marker = 'hand' and tag = 'by hand'`)).toEqual([{ n: 10 }]);
+
+    await writeByHand(p, 'create unique index events_log_id on main.events_log (id)');
+    const third = await p.sqlkit('run', ...vars({ to: 141_000, run_marker: 'm3' }));
+    expectOk(third);
+    expect(movesTail(third, id)).toBe(false);
+    expect(await rowsOf(p)).toEqual([{ n: 141_000, ids: 141_000, low: 0, high: 140_999 }]);
+  });
+
+  it('keeps the old rows and the old record when the append fails', async () => {
+    const failing = `{{ config(materialized='incremental') }}
+select id, {% if var('fail', false) %}'x' || id{% else %}id{% endif %} as n from range(0, {{ var('to') }}) as r(id)
+{% if is_incremental() %}
+where id > (select max(id) from {{ this }})
+{% endif %}
+`;
+    const p = duckdbE2eProject({ 'models/numbers.sql': failing });
+    expectOk(await p.sqlkit('run', ...vars({ to: 1_000 })));
+    const before = await recorded(p, 'main', 'numbers');
+    const failed = await p.sqlkit('run', ...vars({ to: 2_000, fail: true }));
+    expect(failed.result('numbers')).toMatchObject({ status: 'error' });
+    // The new rows are staged, but their text cannot go into the integer column: the insert fails after the
+    // tail's rows were deleted, and the transaction brings them back.
+    expect(movesTail(failed, 'model.demo.numbers')).toBe(true);
+    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from main.numbers')).toEqual([{ n: 1_000, ids: 1_000 }]);
+    expect(await recorded(p, 'main', 'numbers')).toEqual(before);
+    expectOk(await p.sqlkit('run', ...vars({ to: 2_000 })));
+    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from main.numbers')).toEqual([{ n: 2_000, ids: 2_000 }]);
+    await expectRecordMatchesStorage(p, 'main', 'numbers');
+  });
+});
+
+describe('appends to an incremental source on DuckDB', () => {
+  const sourceYml = `sources:
+  - name: app
+    schema: raw
+    tables:
+      - name: events
+        incremental: true
+        location:
+          local:
+            path: data/events
+        columns:
+          - { name: id, type: integer }
+`;
+  const ids = (from: number, to: number) => {
+    const lines: string[] = [];
+    for (let id = from; id < to; id++) lines.push(`{"id": ${id}}`);
+    return lines.join('\n') + '\n';
+  };
+
+  it("writes a new file's rows after the moved tail, in full groups, and counts only the new rows", async () => {
+    const p = duckdbE2eProject({ 'sources/app.yml': sourceYml, 'data/events/part-1.json': ids(0, 130_000) });
+    expectOk(await p.sqlkit('run'));
+    const built = await expectRecordMatchesStorage(p, 'raw', 'events');
+    expect(built.at(-1)).toBeLessThan(GROUP / 2);
+
+    p.write({ 'data/events/part-2.json': ids(130_000, 170_000) });
+    const second = await p.sqlkit('run');
+    expectOk(second);
+    expect(second.result('app.events').message).toBe('40000 rows appended from 1 file');
+    expect(movesTail(second, 'source.demo.app.events')).toBe(true);
+    const sizes = await expectRecordMatchesStorage(p, 'raw', 'events');
+    expect(sizes).toEqual([...built.slice(0, -1), built.at(-1)! + 40_000]);
+    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids, max(id)::int as high from raw.events')).toEqual([{ n: 170_000, ids: 170_000, high: 169_999 }]);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { mayMerge, movesTail, ROW_GROUP_ROWS as G, tailStart } from '../../../src/adapters/duckdb/duckdb-row-groups.js';
+
+describe('the tail of part-filled row groups', () => {
+  it('starts after the last full group', () => {
+    expect(tailStart([G, G, 5_000])).toBe(2 * G);
+    expect(tailStart([G, 70_000, 10])).toBe(G);
+    expect(tailStart([G, G])).toBe(2 * G);
+    expect(tailStart([40_000])).toBe(0);
+    expect(tailStart([])).toBe(0);
+    // A part-filled group before a full one is not part of the tail.
+    expect(tailStart([G, 63_145, G, 27_295])).toBe(G + 63_145 + G);
+  });
+
+  it('moves into an append when under half a group, or no larger than the append', () => {
+    const tail = (rows: number) => ({ start: 0, end: rows, rows });
+    expect(movesTail(tail(27_295), undefined)).toBe(true);
+    expect(movesTail(tail(G / 2 - 1), 0)).toBe(true);
+    expect(movesTail(tail(84_810), undefined)).toBe(false);
+    expect(movesTail(tail(84_810), 84_809)).toBe(false);
+    expect(movesTail(tail(84_810), 84_810)).toBe(true);
+    expect(movesTail(tail(0), 1_000)).toBe(false);
+  });
+});
+
+describe('whether DuckDB could merge row groups at a checkpoint', () => {
+  it('finds up to four consecutive groups that fit in one fewer', () => {
+    expect(mayMerge([G, G, 27_295])).toBe(false);
+    expect(mayMerge([G, 63_145, G, G, 27_295])).toBe(false);
+    expect(mayMerge([60_000, 60_000])).toBe(true);
+    expect(mayMerge([G, G, 27_295, 19_240])).toBe(true);
+    // Two part-filled groups two full groups apart fit in three groups...
+    expect(mayMerge([27_295, G, G, 19_240])).toBe(true);
+    // ...but not three full groups apart.
+    expect(mayMerge([27_295, G, G, G, 19_240])).toBe(false);
+  });
+});
