@@ -12,6 +12,9 @@ afterAll(removeTempProjects);
 
 const GROUP = 122_880;
 
+/** Row groups holding `rows` rows written in order: full ones, then the rest. */
+const packed = (rows: number): number[] => [...Array<number>(Math.floor(rows / GROUP)).fill(GROUP), ...(rows % GROUP ? [rows % GROUP] : [])];
+
 /** Rows per row group, in order, as DuckDB stores the table (deleted rows included). */
 async function groupSizes(p: DuckdbE2eProject, table: string): Promise<number[]> {
   const rows = await p.query<{ rows: number }>(
@@ -59,7 +62,7 @@ where id > (select max(id) from {{ this }})
   const rowsOf = (p: DuckdbE2eProject) =>
     p.query<{ n: number; ids: number; low: number; high: number }>('select count(*)::int as n, count(distinct id)::int as ids, min(id)::int as low, max(id)::int as high from main.events_log');
 
-  it('moves a part-filled tail into an append under half a group or as large as the tail, and keeps every row once', async () => {
+  it('moves a tail under half a group into an append that fills a group with it, and keeps every row once', async () => {
     const p = duckdbE2eProject({ 'models/events_log.sql': model });
     const id = 'model.demo.events_log';
 
@@ -69,36 +72,37 @@ where id > (select max(id) from {{ this }})
     const tail = built.at(-1)!;
     expect(tail).toBeLessThan(GROUP / 2);
 
-    // 50,000 new rows after a tail under half a group: the tail's rows are written again ahead of them.
-    const second = await p.sqlkit('run', ...vars({ to: 200_000, run_marker: 'm2' }));
+    // 100,000 new rows after a tail under half a group, together over a group: the tail's rows are written again
+    // ahead of them, and the table ends in one full group and one part-filled group.
+    const second = await p.sqlkit('run', ...vars({ to: 250_000, run_marker: 'm2' }));
     expectOk(second);
-    expect(second.result('events_log')).toMatchObject({ rowsAffected: 50_000, message: '50000 rows inserted' });
+    expect(second.result('events_log')).toMatchObject({ rowsAffected: 100_000, message: '100000 rows inserted' });
     expect(movesTail(second, id)).toBe(true);
     const afterSecond = await expectRecordMatchesStorage(p, 'main', 'events_log');
-    expect(afterSecond).toEqual([...built.slice(0, -1), tail + 50_000]);
-    expect(await rowsOf(p)).toEqual([{ n: 200_000, ids: 200_000, low: 0, high: 199_999 }]);
+    expect(afterSecond).toEqual([...built.slice(0, -1), ...packed(tail + 100_000)]);
+    expect(await rowsOf(p)).toEqual([{ n: 250_000, ids: 250_000, low: 0, high: 249_999 }]);
 
-    // Now over half a group, and more than the 10,000 new rows: the tail stays, and they start a group of their own.
-    const third = await p.sqlkit('run', ...vars({ to: 210_000, run_marker: 'm3' }));
+    // 10,000 rows do not fill a group with the tail: they are left to DuckDB, which may merge the two at the end.
+    const third = await p.sqlkit('run', ...vars({ to: 260_000, run_marker: 'm3' }));
     expectOk(third);
     expect(third.result('events_log')).toMatchObject({ rowsAffected: 10_000 });
     expect(movesTail(third, id)).toBe(false);
     const afterThird = await expectRecordMatchesStorage(p, 'main', 'events_log');
-    expect(afterThird).toEqual([...afterSecond, 10_000]);
+    expect(afterThird.slice(0, afterSecond.length - 1)).toEqual(afterSecond.slice(0, -1));
+    const smallTail = afterThird.slice(afterSecond.length - 1).reduce((a, b) => a + b, 0);
+    expect(smallTail).toBe(afterSecond.at(-1)! + 10_000);
 
-    // 300,000 new rows, more than the two part-filled groups: both move, and every group but the last is full.
-    const fourth = await p.sqlkit('run', ...vars({ to: 510_000, run_marker: 'm4' }));
+    // 300,000 new rows: the part-filled groups move, and every group but the last is full.
+    const fourth = await p.sqlkit('run', ...vars({ to: 560_000, run_marker: 'm4' }));
     expectOk(fourth);
     expect(fourth.result('events_log')).toMatchObject({ rowsAffected: 300_000 });
     expect(movesTail(fourth, id)).toBe(true);
     const afterFourth = await expectRecordMatchesStorage(p, 'main', 'events_log');
-    const kept = afterSecond.slice(0, -1);
-    const rewritten = afterSecond.at(-1)! + 10_000 + 300_000;
-    expect(afterFourth).toEqual([...kept, GROUP, GROUP, GROUP, rewritten - 3 * GROUP]);
-    expect(await rowsOf(p)).toEqual([{ n: 510_000, ids: 510_000, low: 0, high: 509_999 }]);
+    expect(afterFourth).toEqual([...afterSecond.slice(0, -1), ...packed(smallTail + 300_000)]);
+    expect(await rowsOf(p)).toEqual([{ n: 560_000, ids: 560_000, low: 0, high: 559_999 }]);
     expect(await p.query(`select run_marker, count(*)::int as n from main.events_log group by 1 order by 1`)).toEqual([
       { run_marker: 'm1', n: 150_000 },
-      { run_marker: 'm2', n: 50_000 },
+      { run_marker: 'm2', n: 100_000 },
       { run_marker: 'm3', n: 10_000 },
       { run_marker: 'm4', n: 300_000 },
     ]);
@@ -112,20 +116,21 @@ where id > (select max(id) from {{ this }})
 
     // Rows appended by hand: the record no longer says where the table ends.
     await writeByHand(p, `insert into main.events_log select id, 'by hand', 'hand' from range(130000, 130010) as r(id)`);
-    const second = await p.sqlkit('run', ...vars({ to: 140_000, run_marker: 'm2' }));
+    const second = await p.sqlkit('run', ...vars({ to: 250_000, run_marker: 'm2' }));
     expectOk(second);
-    expect(second.result('events_log')).toMatchObject({ rowsAffected: 9_990 });
+    expect(second.result('events_log')).toMatchObject({ rowsAffected: 119_990 });
     expect(movesTail(second, id)).toBe(true);
     const sizes = await expectRecordMatchesStorage(p, 'main', 'events_log');
-    expect(sizes.slice(-1)).toEqual([140_000 - sizes.slice(0, -1).reduce((a, b) => a + b, 0)]);
-    expect(await rowsOf(p)).toEqual([{ n: 140_000, ids: 140_000, low: 0, high: 139_999 }]);
+    expect(sizes).toEqual(packed(250_000));
+    expect(await rowsOf(p)).toEqual([{ n: 250_000, ids: 250_000, low: 0, high: 249_999 }]);
     expect(await p.query(`select count(*)::int as n from main.events_log where run_marker = 'hand' and tag = 'by hand'`)).toEqual([{ n: 10 }]);
 
+    // With a unique index, the tail would move (under half a group, and the append fills a group) but stays.
     await writeByHand(p, 'create unique index events_log_id on main.events_log (id)');
-    const third = await p.sqlkit('run', ...vars({ to: 141_000, run_marker: 'm3' }));
+    const third = await p.sqlkit('run', ...vars({ to: 380_000, run_marker: 'm3' }));
     expectOk(third);
     expect(movesTail(third, id)).toBe(false);
-    expect(await rowsOf(p)).toEqual([{ n: 141_000, ids: 141_000, low: 0, high: 140_999 }]);
+    expect(await rowsOf(p)).toEqual([{ n: 380_000, ids: 380_000, low: 0, high: 379_999 }]);
   });
 
   it('keeps the old rows and the old record when the append fails', async () => {
@@ -138,15 +143,15 @@ where id > (select max(id) from {{ this }})
     const p = duckdbE2eProject({ 'models/numbers.sql': failing });
     expectOk(await p.sqlkit('run', ...vars({ to: 1_000 })));
     const before = await recorded(p, 'main', 'numbers');
-    const failed = await p.sqlkit('run', ...vars({ to: 2_000, fail: true }));
+    const failed = await p.sqlkit('run', ...vars({ to: 1_000 + GROUP, fail: true }));
     expect(failed.result('numbers')).toMatchObject({ status: 'error' });
     // The new rows are staged, but their text cannot go into the integer column: the insert fails after the
     // tail's rows were deleted, and the transaction brings them back.
     expect(movesTail(failed, 'model.demo.numbers')).toBe(true);
     expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from main.numbers')).toEqual([{ n: 1_000, ids: 1_000 }]);
     expect(await recorded(p, 'main', 'numbers')).toEqual(before);
-    expectOk(await p.sqlkit('run', ...vars({ to: 2_000 })));
-    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from main.numbers')).toEqual([{ n: 2_000, ids: 2_000 }]);
+    expectOk(await p.sqlkit('run', ...vars({ to: 1_000 + GROUP })));
+    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from main.numbers')).toEqual([{ n: 1_000 + GROUP, ids: 1_000 + GROUP }]);
     await expectRecordMatchesStorage(p, 'main', 'numbers');
   });
 });
@@ -176,13 +181,23 @@ describe('appends to an incremental source on DuckDB', () => {
     const built = await expectRecordMatchesStorage(p, 'raw', 'events');
     expect(built.at(-1)).toBeLessThan(GROUP / 2);
 
-    p.write({ 'data/events/part-2.json': ids(130_000, 170_000) });
+    // The new file's rows are estimated from its size (at the bytes per row of the first file) to fill a group
+    // with the tail's, so the tail moves.
+    p.write({ 'data/events/part-2.json': ids(130_000, 260_000) });
     const second = await p.sqlkit('run');
     expectOk(second);
-    expect(second.result('app.events').message).toBe('40000 rows appended from 1 file');
+    expect(second.result('app.events').message).toBe('130000 rows appended from 1 file');
     expect(movesTail(second, 'source.demo.app.events')).toBe(true);
     const sizes = await expectRecordMatchesStorage(p, 'raw', 'events');
-    expect(sizes).toEqual([...built.slice(0, -1), built.at(-1)! + 40_000]);
-    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids, max(id)::int as high from raw.events')).toEqual([{ n: 170_000, ids: 170_000, high: 169_999 }]);
+    expect(sizes).toEqual([...built.slice(0, -1), ...packed(built.at(-1)! + 130_000)]);
+    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids, max(id)::int as high from raw.events')).toEqual([{ n: 260_000, ids: 260_000, high: 259_999 }]);
+
+    // A file too small to fill a group with the tail is appended after it.
+    p.write({ 'data/events/part-3.json': ids(260_000, 261_000) });
+    const third = await p.sqlkit('run');
+    expectOk(third);
+    expect(movesTail(third, 'source.demo.app.events')).toBe(false);
+    await expectRecordMatchesStorage(p, 'raw', 'events');
+    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from raw.events')).toEqual([{ n: 261_000, ids: 261_000 }]);
   });
 });

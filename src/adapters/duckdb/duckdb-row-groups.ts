@@ -9,9 +9,8 @@ import type { AppendOptions, AppendPlan, QueryResult, Session, SqlDialect, Table
  * checkpoint merges them by rewriting both and the full groups between (RowGroupCollection::ScheduleVacuumTasks):
  * for one day of plays after 10M events, 0.35 s at close, about what the append itself costs. So the rows of the
  * part-filled groups at the end of the table (its tail, most often one group) move into the append: deleted, and
- * written again ahead of the new rows, in one ordered stream that fills each group but the last. They move when
- * the tail is under half a group, or no larger than the append; a larger tail stays, and DuckDB's checkpoint
- * leaves it too (it merges groups at the end of a table only into groups at least twice their size).
+ * written again ahead of the new rows, in one ordered stream that fills each group but the last (see movesTail
+ * for when).
  *
  * Where the tail starts is recorded beside the table after each write, because DuckDB answers that question only
  * by reading the storage metadata of every column (0.1 to 0.2 s for a table of 10M rows). The record holds where
@@ -39,9 +38,14 @@ export function createRowGroupsTable(dialect: SqlDialect, relation: RelationName
 )`;
 }
 
-/** Whether an append of `newRows` (undefined: not known beforehand) moves the tail's rows. */
+/**
+ * Whether an append of `newRows` (undefined: not known beforehand, taken as large) moves the tail's rows: when the
+ * tail is under half a group and the two together fill a group. A smaller append is left to DuckDB, which merges
+ * groups at the end of a table only into groups at least twice their size (so a row is rewritten a few times at
+ * most), and moving rows would write them to its log as well; a tail at least half full is never merged.
+ */
 export function movesTail(tail: Tail, newRows: number | undefined): boolean {
-  return tail.rows > 0 && (tail.rows < ROW_GROUP_ROWS / 2 || (newRows !== undefined && tail.rows <= newRows));
+  return tail.rows > 0 && tail.rows < ROW_GROUP_ROWS / 2 && (newRows === undefined || tail.rows + newRows >= ROW_GROUP_ROWS);
 }
 
 /** Where the tail of part-filled groups starts in a table whose groups hold `sizes` rows. */
@@ -84,6 +88,8 @@ async function planAppend(dialect: SqlDialect, session: Session, target: Relatio
   // DuckDB never merges the row groups of a table with an index, and rows moved under a key could collide.
   const moves = movesTail(tail, options.newRows) && !(await hasIndex(dialect, session, target));
   const moved = moves ? dialect.quoteRelation({ schema: 'temp', identifier: `sqlkit_tail_${options.suffix}` }) : undefined;
+  // Fewer rows than a group are appended by DuckDB one after another at commit, in whatever order they come.
+  const ordered = moved !== undefined || options.newRows === undefined || options.newRows >= ROW_GROUP_ROWS;
   const part = 'sqlkit_part';
   return {
     before: moved
@@ -93,6 +99,7 @@ async function planAppend(dialect: SqlDialect, session: Session, target: Relatio
         ]
       : [],
     insert: (rows, orderBy = []) => {
+      if (!ordered) return `insert into ${table} by name\n${orderBy.length ? `select * exclude (${orderBy.join(', ')}) from (${rows})` : rows}`;
       const order = [part, ...orderBy];
       const movedPart = moved ? `select *, 0 as ${part} from ${moved}\n  union all by name\n  ` : '';
       return `insert into ${table} by name
@@ -102,7 +109,7 @@ select * exclude (${order.join(', ')}) from (
     },
     after: [...(moved ? [`drop table ${moved}`] : []), ...recordAfterAppend(dialect, target, tail, moved !== undefined)],
     movedRows: (results: readonly QueryResult[]) => (moved ? (results[0]?.rowCount ?? 0) : 0),
-    orderedSession: { enter: 'set session preserve_insertion_order = true', leave: 'reset session preserve_insertion_order' },
+    ...(ordered ? { orderedSession: { enter: 'set session preserve_insertion_order = true', leave: 'reset session preserve_insertion_order' } } : {}),
   };
 }
 

@@ -31,7 +31,8 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
   // Temporary tables are per connection, but a name per load keeps two loads apart on any connection.
   const suffix = `${runId}_${shortHash(node.uniqueId, 6)}`;
   const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
-  const append = plan.mode === 'append' ? await appends.plan(session, request.target, { suffix, ...(request.signal ? { signal: request.signal } : {}) }) : undefined;
+  const newRows = plan.mode === 'append' ? await estimateRows(session, request, dialect, plan.files.map((file) => stamps.get(file)!.size)) : undefined;
+  const append = plan.mode === 'append' ? await appends.plan(session, request.target, { suffix, ...(newRows === undefined ? {} : { newRows }), ...(request.signal ? { signal: request.signal } : {}) }) : undefined;
   const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
   const statements: string[] = [];
   const load: LoadSteps = {
@@ -79,6 +80,16 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     if (append?.orderedSession) await session.execute(append.orderedSession.leave).catch(() => undefined);
     for (const table of Object.values(names)) await session.execute(`drop table if exists ${table}`).catch(() => undefined);
   }
+}
+
+/** Rows that files of these sizes add, at the rows per byte of the files the table holds; undefined if unknown. */
+async function estimateRows(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, sizes: readonly number[]): Promise<number | undefined> {
+  const previous = request.incremental?.previous;
+  if (!previous) return undefined;
+  let loadedBytes = 0;
+  for (const stamp of previous.stamps().values()) loadedBytes += stamp.size;
+  const rows = Number((await session.execute(`select count(*) from ${dialect.quoteRelation(request.target)}`, { signal: request.signal })).rows[0]?.[0] ?? 0);
+  return loadedBytes > 0 ? Math.round((sizes.reduce((sum, size) => sum + size, 0) * rows) / loadedBytes) : undefined;
 }
 
 /** What the direct and the staged load share: the files, the statements that write rows, and the statements run. */
