@@ -42,7 +42,8 @@ export function createRowGroupsTable(dialect: SqlDialect, relation: RelationName
  * Whether an append of `newRows` (undefined: not known beforehand, taken as large) moves the tail's rows: when the
  * tail is under half a group and the two together fill a group. A smaller append is left to DuckDB, which merges
  * groups at the end of a table only into groups at least twice their size (so a row is rewritten a few times at
- * most), and moving rows would write them to its log as well; a tail at least half full is never merged.
+ * most), and moving rows would write them to its log as well; a tail at least half full is not merged with the
+ * full groups an append puts after it.
  */
 export function movesTail(tail: Tail, newRows: number | undefined): boolean {
   return tail.rows > 0 && tail.rows < ROW_GROUP_ROWS / 2 && (newRows === undefined || tail.rows + newRows >= ROW_GROUP_ROWS);
