@@ -2,6 +2,7 @@ import type { ColumnDescription, QueryResult } from '../adapters/types.js';
 import type { ModelNode } from '../compile/index.js';
 import { incrementalStrategy } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
+import { shortHash } from '../util/checksum.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { recordModelState } from './data-versions.js';
 import { runStatements } from './execute-sql.js';
@@ -9,7 +10,6 @@ import { modelSql } from './model-sql.js';
 import { materializeTable } from './table.js';
 import { refreshStatistics } from './statistics.js';
 import { temporaryName } from './swap.js';
-import { shortHash } from '../util/checksum.js';
 
 /**
  * First run (or --full-refresh, or full_refresh config): a full table build. Later runs render the model with
