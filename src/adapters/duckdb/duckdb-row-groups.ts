@@ -30,6 +30,11 @@ export interface Tail {
   rows: number;
 }
 
+/** The record of where appended tables' storage ends, beside `target`. */
+function recordOf(target: RelationName): RelationName {
+  return { schema: target.schema, identifier: ROW_GROUPS_TABLE };
+}
+
 export function createRowGroupsTable(dialect: SqlDialect, relation: RelationName): string {
   return `create table if not exists ${dialect.quoteRelation(relation)} (
   table_name varchar(256),
@@ -117,7 +122,7 @@ select * exclude (${order.join(', ')}) from (
 /** The table's tail as recorded, if the record still matches the table; read from DuckDB's storage otherwise. */
 async function readTail(dialect: SqlDialect, session: Session, target: RelationName, signal?: AbortSignal): Promise<Tail> {
   const options = signal ? { signal } : {};
-  const record = dialect.quoteRelation({ schema: target.schema, identifier: ROW_GROUPS_TABLE });
+  const record = dialect.quoteRelation(recordOf(target));
   const recorded = await session.execute(`select tail_start, row_end from ${record} where table_name = ${dialect.stringLiteral(target.identifier)}`, options);
   if (recorded.rows.length === 1) {
     const [start, end] = recorded.rows[0]!.map(Number) as [number, number];
@@ -151,11 +156,11 @@ where column_id = 0 and column_path = '[0, 0]' group by row_group_id order by ro
 }
 
 function forgetStatements(dialect: SqlDialect, target: RelationName): string[] {
-  return [`delete from ${dialect.quoteRelation({ schema: target.schema, identifier: ROW_GROUPS_TABLE })} where table_name = ${dialect.stringLiteral(target.identifier)}`];
+  return [`delete from ${dialect.quoteRelation(recordOf(target))} where table_name = ${dialect.stringLiteral(target.identifier)}`];
 }
 
 function recordStatements(dialect: SqlDialect, target: RelationName, tail: { start: number; end: number }): string[] {
-  const record = dialect.quoteRelation({ schema: target.schema, identifier: ROW_GROUPS_TABLE });
+  const record = dialect.quoteRelation(recordOf(target));
   const name = dialect.stringLiteral(target.identifier);
   return [...forgetStatements(dialect, target), `insert into ${record} (table_name, tail_start, row_end) values (${name}, ${tail.start}, ${tail.end})`];
 }
@@ -167,7 +172,7 @@ function recordStatements(dialect: SqlDialect, target: RelationName, tail: { sta
  * their last group, or, when they fill none, still starts where it did.
  */
 function recordAfterAppend(dialect: SqlDialect, target: RelationName, tail: Tail, moved: boolean): string[] {
-  const record = dialect.quoteRelation({ schema: target.schema, identifier: ROW_GROUPS_TABLE });
+  const record = dialect.quoteRelation(recordOf(target));
   const base = moved ? tail.start : tail.end;
   return [
     ...forgetStatements(dialect, target),
