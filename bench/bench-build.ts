@@ -95,9 +95,10 @@ function settleDisk(): void {
  * only newer rows) against `sqlkit run --full-refresh` on the same data, in the same run. Data tests read whole
  * tables whatever changed, so both sides leave them out. Each repetition starts again from a copy of the
  * warehouse as the full build left it, and times both sides back to back, so they see the same machine; the
- * figures are the medians.
+ * figures are the medians. The 5% target is the issue's, set for 10M events: at 1M a day's rows are fewer than one of
+ * DuckDB's row groups and start-up weighs more, so that figure is reported only.
  */
-export async function benchIncremental(data: SparkifyData, project: string, label: string, reps: number): Promise<BenchResult[]> {
+export async function benchIncremental(data: SparkifyData, project: string, label: string, reps: number, heldToTarget: boolean): Promise<BenchResult[]> {
   moveExtraDay(data, false);
   const target = join(project, 'target');
   const beforeNewDay = `${target}-before-new-day`;
@@ -125,7 +126,7 @@ export async function benchIncremental(data: SparkifyData, project: string, labe
     const baseline = median(full.map((r) => r.wallMs));
     const appended = /"name":"sparkify.events"[^\n]*"message":"([^"]*)"/.exec(incremental[0]!.stdout)?.[1] ?? '';
     return [
-      result(`incremental run, 1 new day after ${label}`, value, 'ms', 'run --full-refresh, same data', baseline, '<= 0.05x', value / baseline <= 0.05, {
+      result(`incremental run, 1 new day after ${label}`, value, 'ms', 'run --full-refresh, same data', baseline, heldToTarget ? '<= 0.05x' : 'report', heldToTarget ? value / baseline <= 0.05 : true, {
         eventsLoad: appended,
         runs: incremental.map((r) => Math.round(r.wallMs)).join('/'),
         fullRuns: full.map((r) => Math.round(r.wallMs)).join('/'),

@@ -48,7 +48,7 @@ if (wants('build') || wants('incremental')) {
   if (wants('build')) results.push(...build.results);
   if (wants('incremental')) {
     step('incremental: one new day after a full build');
-    results.push(...(await benchIncremental(data, build.project, label, reps)));
+    results.push(...(await benchIncremental(data, build.project, label, reps, events >= 10_000_000)));
   }
 }
 if (flag('scale')) {
@@ -58,7 +58,7 @@ if (flag('scale')) {
   const build = await benchBuild(data, 1, '10M events', true);
   results.push(...build.results);
   step('scale: one new day after the 10M build');
-  results.push(...(await benchIncremental(data, build.project, '10M events', reps)));
+  results.push(...(await benchIncremental(data, build.project, '10M events', reps, true)));
 }
 if (wants('redshift')) {
   step('redshift: Data API polling overhead against the stand-in');
