@@ -24,7 +24,8 @@ interface CompiledIndex {
 
 /**
  * Writes each node's compiled SQL under <target>/compiled/. An index of content hashes, kept next to the files,
- * lets a recompile skip every file that did not change without reading it back.
+ * lets a recompile skip every file that did not change without reading it back; the index itself is written only
+ * when it changed.
  */
 export function writeCompiledSql(manifest: Manifest, projectRoot: string, targetPath: string, redactor: Redactor): number {
   const indexFile = join(projectRoot, targetPath, 'compiled', INDEX);
@@ -42,7 +43,8 @@ export function writeCompiledSql(manifest: Manifest, projectRoot: string, target
     texts.push(text);
   }
   const index: CompiledIndex = { build: SQLKIT_BUILD, secretFree, paths: paths.join('\n'), hashes: hashes.join('') };
-  const previousHash = previousHashes(readIndex(indexFile), index);
+  const previousText = readText(indexFile);
+  const previousHash = previousHashes(parseIndex(previousText), index);
   const made = new Set<string>();
   let written = 0;
   for (let i = 0; i < paths.length; i++) {
@@ -56,8 +58,11 @@ export function writeCompiledSql(manifest: Manifest, projectRoot: string, target
     writeFileSync(file, secretFree ? redactor.redact(texts[i]!) : texts[i]!);
     written++;
   }
-  mkdirSync(dirname(indexFile), { recursive: true });
-  writeFileSync(indexFile, JSON.stringify(index));
+  const indexText = JSON.stringify(index);
+  if (indexText !== previousText) {
+    mkdirSync(dirname(indexFile), { recursive: true });
+    writeFileSync(indexFile, indexText);
+  }
   return written;
 }
 
@@ -70,9 +75,18 @@ function previousHashes(previous: CompiledIndex | undefined, current: CompiledIn
   return (_position, path) => byPath.get(path);
 }
 
-function readIndex(file: string): CompiledIndex | undefined {
+function readText(file: string): string | undefined {
   try {
-    const index = JSON.parse(readFileSync(file, 'utf8')) as Partial<CompiledIndex>;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseIndex(text: string | undefined): CompiledIndex | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const index = JSON.parse(text) as Partial<CompiledIndex>;
     return typeof index.paths === 'string' && typeof index.hashes === 'string' ? (index as CompiledIndex) : undefined;
   } catch {
     return undefined;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_SCHEMA_VERSION, RUN_RESULTS_SCHEMA_VERSION, type Manifest } from '../../src/index.js';
@@ -240,6 +240,24 @@ describe('checksums follow the files', () => {
     expect(Object.keys(after.nodes).sort()).toEqual(Object.keys(before.nodes).sort());
     expect(after.nodes['model.demo.kinds']!.checksum).toBe(sha256(readFileSync(join(dir, 'models', 'kinds.sql'), 'utf8')));
     expect(readFileSync(join(dir, (after.nodes['model.demo.kinds'] as { compiledPath: string }).compiledPath), 'utf8')).toContain('-- a comment');
+  });
+
+  it('a recompile with nothing changed rewrites neither the compiled files nor their index; an edit rewrites both', async () => {
+    const dir = writeProject(FILES);
+    expect((await runCli(['compile'], { cwd: dir })).code).toBe(0);
+    const index = join(dir, 'target', 'compiled', '.index.json');
+    const kinds = join(dir, (readManifest(dir).nodes['model.demo.kinds'] as { compiledPath: string }).compiledPath);
+    const written = (file: string) => statSync(file).mtimeMs;
+    const [indexBefore, kindsBefore] = [written(index), written(kinds)];
+    const again = await runCli(['compile'], { cwd: dir });
+    expect(again.stdout).toContain('(0 files written');
+    expect([written(index), written(kinds)]).toEqual([indexBefore, kindsBefore]);
+
+    appendFileSync(join(dir, 'models', 'kinds.sql'), '-- an edit\n');
+    const edited = await runCli(['compile'], { cwd: dir });
+    expect(edited.stdout).toContain('(1 file written');
+    expect(written(index)).toBeGreaterThan(indexBefore);
+    expect(readFileSync(kinds, 'utf8')).toContain('-- an edit');
   });
 
   it('run_results.json is rewritten by each command and reflects that command', async () => {
