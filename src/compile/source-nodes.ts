@@ -3,7 +3,7 @@ import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
 import { sha256 } from '../util/checksum.js';
 import { didYouMean } from '../util/suggest.js';
-import { parseYamlFile, type YamlFile } from '../util/yaml-file.js';
+import { parseYamlFileWithLines, type LinedYamlFile, type YamlFile, type YamlPath } from '../util/yaml-file.js';
 import { COLUMN_TYPE_NAMES, parseColumnType } from './column-types.js';
 import type { SourceLoadSpec, SourceNode } from './manifest.js';
 import type { PendingTests } from './test-specs.js';
@@ -27,9 +27,9 @@ export function parseSourceFiles(
   const seen = new Map<string, string>();
   const unreadable: string[] = [];
   for (const file of files) {
-    let yaml: YamlFile;
+    let yaml: LinedYamlFile;
     try {
-      yaml = parseYamlFile(file.text, file.path);
+      yaml = parseYamlFileWithLines(file.text, file.path);
     } catch (error) {
       errors.push(error as SqlkitError);
       unreadable.push(file.path);
@@ -74,7 +74,7 @@ export function parseSourceFiles(
           sourceName: source.name,
           tableName: table.name,
           path: file.path,
-          line: yaml.locate(yamlPath).line,
+          line: yaml.lineOf(valueAt(yaml.value, yamlPath)) ?? yaml.locate(yamlPath).line,
           checksum,
           fqn: [config.name, source.name, table.name],
           dependsOn: [],
@@ -158,4 +158,11 @@ function loadSpecOf(table: SourceTableSpec, yaml: YamlFile, yamlPath: (string | 
         }
       : {}),
   };
+}
+
+/** The value at `path` in a YAML file's value as parsed (before interpolation, which copies it). */
+function valueAt(value: unknown, path: YamlPath): unknown {
+  let node = value;
+  for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node;
 }
