@@ -28,13 +28,15 @@ const SYNTAX_HINT = 'Check indentation and quoting near this line; strings conta
  * (an error) or the file fails to parse, since its messages point closer to the mistake.
  */
 export function parseYamlFile(text: string, file: string): YamlFile {
-  let value: unknown;
+  return locatableYamlFile(text, file, load(text, file));
+}
+
+function load(text: string, file: string, listener?: (event: jsyaml.EventType, state: jsyaml.State) => void): unknown {
   try {
-    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: file });
+    return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: file, ...(listener ? { listener } : {}) }) ?? {};
   } catch (error) {
     throw syntaxError(text, file, error);
   }
-  return locatableYamlFile(text, file, value ?? {});
 }
 
 /**
@@ -56,13 +58,8 @@ export function parseYamlFileWithLines(text: string, file: string): LinedYamlFil
     // An alias closes with the anchored node as its result: that node keeps the line it was written on.
     if (position !== undefined && node !== null && typeof node === 'object' && !lines.has(node)) lines.set(node, lineAt(contentStart(text, position)));
   };
-  let value: unknown;
-  try {
-    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: file, listener });
-  } catch (error) {
-    throw syntaxError(text, file, error);
-  }
-  return { ...locatableYamlFile(text, file, value ?? {}), lineOf: (node) => (node !== null && typeof node === 'object' ? lines.get(node) : undefined) };
+  const value = load(text, file, listener);
+  return { ...locatableYamlFile(text, file, value), lineOf: (node) => (node !== null && typeof node === 'object' ? lines.get(node) : undefined) };
 }
 
 /**
