@@ -41,5 +41,5 @@ export function groupThousands(count: number): string {
 }
 
 export function toPosix(path: string): string {
-  return path.split('\\').join('/');
+  return path.includes('\\') ? path.split('\\').join('/') : path;
 }
