@@ -85,6 +85,11 @@ export class BaseDialect implements SqlDialect {
     return this.temporarySchema === undefined ? this.createTableAs(relation, sql, config) : `create temporary table ${this.quoteRelation(relation)} as\n${sql}`;
   }
 
+  /** A temporary view is named without its schema: DuckDB takes `temp` as a catalog for views, not as a schema. */
+  createStagingView(relation: RelationName, sql: string): string {
+    return this.temporarySchema === undefined ? this.createView(relation, sql) : `create temporary view ${this.quoteIdentifier(relation.identifier)} as\n${sql}`;
+  }
+
   deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates: readonly string[] = []): string {
     const t = this.keyQualifier(target);
     const s = this.keyQualifier(staging);

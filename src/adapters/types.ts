@@ -72,6 +72,8 @@ export interface SqlDialect {
   /** The relation an incremental run stages its new rows in (a temporary table where the session allows). */
   stagingRelation(target: RelationName, identifier: string): RelationName;
   createStagingTableAs(relation: RelationName, sql: string, config?: ModelConfig): string;
+  /** A view of a query, where createStagingTableAs would put its rows (temporary where the session allows). */
+  createStagingView(relation: RelationName, sql: string): string;
   /** Deletes the target's rows whose key is among the staged rows, narrowed by incremental_predicates. */
   deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates?: readonly string[]): string;
   insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string;
@@ -210,6 +212,12 @@ export interface AppendPlan {
   after: string[];
   /** How many of the rows inserted were already in the table (moved, not new), from the results of `before`. */
   movedRows(beforeResults: readonly QueryResult[]): number;
+  /**
+   * Inside the append's transaction, after the insert: a condition on the table's rows (its columns qualified by
+   * `table`) that holds for the rows the insert added and for no other. Absent where the append writes rows
+   * already in the table again, as those would match it too.
+   */
+  insertedRows?: (table: string) => string;
   /** Session settings the insert needs, set before the transaction and reset after it. */
   orderedSession?: { enter: string; leave: string };
 }

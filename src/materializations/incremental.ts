@@ -1,5 +1,6 @@
-import type { ColumnDescription, QueryResult } from '../adapters/types.js';
-import type { ModelNode } from '../compile/index.js';
+import type { AppendPlan, ColumnDescription, QueryResult, TableAppends } from '../adapters/types.js';
+import { bindRelationPlaceholders } from '../adapters/base-dialect.js';
+import type { ModelNode, RelationName } from '../compile/index.js';
 import { incrementalStrategy } from '../config/index.js';
 import { SqlkitError } from '../errors/index.js';
 import { shortHash } from '../util/checksum.js';
@@ -13,9 +14,10 @@ import { temporaryName } from './swap.js';
 
 /**
  * First run (or --full-refresh, or full_refresh config): a full table build. Later runs render the model with
- * is_incremental() true into a staging table (temporary where the engine's session allows), then in one
- * transaction delete the rows whose unique_key matches (delete+insert, narrowed by incremental_predicates) and
- * insert the new rows.
+ * is_incremental() true and, in one transaction, delete the rows whose unique_key matches a new row's
+ * (delete+insert, narrowed by incremental_predicates) and insert the new rows. The new rows are staged in a table
+ * first (temporary where the engine's session allows), unless the engine can insert them straight from the
+ * model's query and tell them apart afterwards (see insertDirectly).
  */
 export async function materializeIncremental(node: ModelNode, ctx: MaterializeContext): Promise<MaterializeResult> {
   const target = node.relation;
@@ -26,49 +28,111 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
     if (ctx.adapter.appends) await runStatements(ctx, node, await ctx.adapter.appends.recordBuilt(ctx.session, target), undefined, true);
     return { ...result, message: `${result.message} (${existing ? 'full refresh' : 'first build'})` };
   }
-  const { dialect, capabilities, introspector } = ctx.adapter;
   const sql = await modelSql(node, ctx, true);
+  const appends = ctx.adapter.appends;
+  return (appends && (await insertDirectly(node, ctx, sql, appends))) ?? (await insertThroughStaging(node, ctx, sql));
+}
+
+async function insertThroughStaging(node: ModelNode, ctx: MaterializeContext, sql: string): Promise<MaterializeResult> {
+  const target = node.relation;
+  const { dialect, capabilities, introspector } = ctx.adapter;
   const staging = dialect.stagingRelation(target, temporaryName(target.identifier, 'incr', ctx.runId, capabilities.maxIdentifierLength));
   const [staged] = await runStatements(ctx, node, [dialect.createStagingTableAs(staging, sql, node.config)], sql, false);
   try {
-    const [newColumns, oldColumns] = await Promise.all([
-      introspector.listColumns(ctx.session, staging),
-      introspector.listColumns(ctx.session, target),
-    ]);
+    const [newColumns, oldColumns] = await Promise.all([introspector.listColumns(ctx.session, staging), introspector.listColumns(ctx.session, target)]);
     const plan = planColumns(node, newColumns, oldColumns);
-    const uniqueKey = node.config.unique_key ?? [];
-    // checkIncrementalConfig (compile) has ruled out delete+insert without a key and predicates on an append.
-    const strategy = incrementalStrategy(node.config);
-    const predicates = node.config.incremental_predicates ?? [];
-    const lock = strategy === 'delete+insert' ? dialect.lockForMerge(target) : undefined;
-    const append = await ctx.adapter.appends?.plan(ctx.session, target, {
-      suffix: `${ctx.runId}_${shortHash(node.uniqueId, 6)}`,
-      ...(staged?.rowCount === undefined ? {} : { newRows: staged.rowCount }),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
-    const prepare = [...(lock ? [lock] : []), ...plan.added.map((column) => dialect.addColumn(target, column))];
-    const deleting = strategy === 'delete+insert' ? [dialect.deleteMatching(target, staging, uniqueKey, predicates)] : [];
-    // A table this model built as a `rebuild: on_change` table before it became incremental no longer holds what
-    // its record says.
-    const before = [...prepare, ...deleting, ...recordModelState(ctx, node, undefined), ...(append?.before ?? [])];
-    const insert = append ? append.insert(`select ${plan.insert.map((c) => dialect.quoteIdentifier(c)).join(', ')} from ${dialect.quoteRelation(staging)}`) : dialect.insertFrom(target, staging, plan.insert);
+    const append = await ctx.adapter.appends?.plan(ctx.session, target, { ...appendOptions(node, ctx), ...(staged?.rowCount === undefined ? {} : { newRows: staged.rowCount }) });
+    const deleting = deletesReplaced(node) ? [dialect.deleteMatching(target, staging, node.config.unique_key ?? [], node.config.incremental_predicates ?? [])] : [];
+    const rows = `select ${plan.insert.map((c) => dialect.quoteIdentifier(c)).join(', ')} from ${dialect.quoteRelation(staging)}`;
+    const insert = append ? append.insert(rows) : dialect.insertFrom(target, staging, plan.insert);
+    const before = [...prepareStatements(node, ctx, plan.added), ...deleting, ...(append?.before ?? [])];
     const statements = [...before, insert, ...(append?.after ?? []), dialect.dropRelation(staging, 'table')];
-    if (append?.orderedSession) await ctx.session.execute(append.orderedSession.enter);
-    let results: QueryResult[];
-    try {
-      results = await runStatements(ctx, node, statements, undefined, true);
-    } finally {
-      if (append?.orderedSession) await ctx.session.execute(append.orderedSession.leave).catch(() => undefined);
-    }
-    const warnings = await refreshStatistics(ctx, node, target);
+    const results = await runMerge(node, ctx, statements, undefined, append);
     const moved = append ? append.movedRows(results.slice(before.length - append.before.length, before.length)) : 0;
     const inserted = (results[before.length]?.rowCount ?? 0) - moved;
-    const deleted = deleting.length ? (results[prepare.length]?.rowCount ?? 0) : 0;
-    return { rowsAffected: inserted, message: `${inserted} rows inserted${deleted ? `, ${deleted} replaced` : ''}`, ...(warnings.length ? { warnings } : {}) };
+    const deleted = deleting.length ? (results[before.length - deleting.length - (append?.before.length ?? 0)]?.rowCount ?? 0) : 0;
+    return await finish(node, ctx, inserted, deleted);
   } catch (error) {
     await ctx.session.execute(dialect.dropRelationIfExists(staging, 'table')).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * DuckDB: the new rows go from the model's query straight into the table, with no staging table to write and
+ * read back (for one day of `songplays` after 10M events, 0.43 s against 0.51 s). A temporary view of the query
+ * gives its columns. The rows the new ones replace are deleted after the insert: the older rows, with a key among
+ * the inserted ones. Undefined (stage the rows instead) when the append moves the table's part-filled last row
+ * group: those rows are written again with the new ones, and a delete could not tell them apart.
+ */
+async function insertDirectly(node: ModelNode, ctx: MaterializeContext, sql: string, appends: TableAppends): Promise<MaterializeResult | undefined> {
+  const target = node.relation;
+  const { dialect, capabilities, introspector } = ctx.adapter;
+  const append = await appends.plan(ctx.session, target, appendOptions(node, ctx));
+  const insertedRows = append.insertedRows;
+  if (!insertedRows) return undefined;
+  const view = dialect.stagingRelation(target, temporaryName(target.identifier, 'incr', ctx.runId, capabilities.maxIdentifierLength));
+  await runStatements(ctx, node, [dialect.createStagingView(view, sql)], sql, false);
+  let columns: [ColumnDescription[], ColumnDescription[]];
+  try {
+    columns = await Promise.all([introspector.listColumns(ctx.session, view), introspector.listColumns(ctx.session, target)]);
+  } finally {
+    await ctx.session.execute(dialect.dropRelationIfExists(view, 'view')).catch(() => undefined);
+  }
+  const plan = planColumns(node, ...columns);
+  const deleting = deletesReplaced(node) ? [deleteReplacedRows(ctx, target, node.config.unique_key ?? [], node.config.incremental_predicates ?? [], insertedRows)] : [];
+  const before = prepareStatements(node, ctx, plan.added);
+  const insert = append.insert(`select ${plan.insert.map((c) => dialect.quoteIdentifier(c)).join(', ')} from (\n${sql}\n) as sqlkit_model`);
+  const results = await runMerge(node, ctx, [...before, insert, ...deleting, ...append.after], sql, append);
+  const inserted = results[before.length]?.rowCount ?? 0;
+  const deleted = deleting.length ? (results[before.length + 1]?.rowCount ?? 0) : 0;
+  return finish(node, ctx, inserted, deleted);
+}
+
+/**
+ * Deletes the rows that were in the table before the insert and share a unique_key with a row it added. The
+ * predicates' `sqlkit_new` names the inserted rows, as it names the staging table elsewhere.
+ */
+function deleteReplacedRows(ctx: MaterializeContext, target: RelationName, uniqueKey: readonly string[], predicates: readonly string[], insertedRows: (table: string) => string): string {
+  const { dialect } = ctx.adapter;
+  const table = dialect.quoteRelation(target);
+  const on = uniqueKey.map((k) => `${table}.${dialect.quoteIdentifier(k)} = sqlkit_new.${dialect.quoteIdentifier(k)}`).join(' and ');
+  const narrowed = predicates.map((p) => ` and (${bindRelationPlaceholders(p, { sqlkit_dest: table, sqlkit_new: 'sqlkit_new' })})`).join('');
+  return `with sqlkit_new as (select * from ${table} where ${insertedRows(table)})
+delete from ${table} using sqlkit_new where ${on} and not (${insertedRows(table)})${narrowed}`;
+}
+
+function appendOptions(node: ModelNode, ctx: MaterializeContext): { suffix: string; signal?: AbortSignal } {
+  return { suffix: `${ctx.runId}_${shortHash(node.uniqueId, 6)}`, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+}
+
+/** checkIncrementalConfig (compile) has ruled out delete+insert without a key and predicates on an append. */
+function deletesReplaced(node: ModelNode): boolean {
+  return incrementalStrategy(node.config) === 'delete+insert';
+}
+
+/**
+ * The merge's first statements: the lock, new columns, and forgetting the model's recorded state (a table this
+ * model built as a `rebuild: on_change` table before it became incremental no longer holds what its record says).
+ */
+function prepareStatements(node: ModelNode, ctx: MaterializeContext, added: readonly ColumnDescription[]): string[] {
+  const { dialect } = ctx.adapter;
+  const lock = deletesReplaced(node) ? dialect.lockForMerge(node.relation) : undefined;
+  return [...(lock ? [lock] : []), ...added.map((column) => dialect.addColumn(node.relation, column)), ...recordModelState(ctx, node, undefined)];
+}
+
+async function runMerge(node: ModelNode, ctx: MaterializeContext, statements: string[], sql: string | undefined, append: AppendPlan | undefined): Promise<QueryResult[]> {
+  if (append?.orderedSession) await ctx.session.execute(append.orderedSession.enter);
+  try {
+    return await runStatements(ctx, node, statements, sql, true);
+  } finally {
+    if (append?.orderedSession) await ctx.session.execute(append.orderedSession.leave).catch(() => undefined);
+  }
+}
+
+async function finish(node: ModelNode, ctx: MaterializeContext, inserted: number, deleted: number): Promise<MaterializeResult> {
+  const warnings = await refreshStatistics(ctx, node, node.relation);
+  return { rowsAffected: inserted, message: `${inserted} rows inserted${deleted ? `, ${deleted} replaced` : ''}`, ...(warnings.length ? { warnings } : {}) };
 }
 
 function planColumns(node: ModelNode, newColumns: ColumnDescription[], oldColumns: ColumnDescription[]): { insert: string[]; added: ColumnDescription[] } {

@@ -115,6 +115,8 @@ select * exclude (${order.join(', ')}) from (
     },
     after: [...(moved ? [`drop table ${moved}`] : []), ...recordAfterAppend(dialect, target, tail, moved !== undefined)],
     movedRows: (results: readonly QueryResult[]) => (moved ? (results[0]?.rowCount ?? 0) : 0),
+    // Rows a transaction inserts have row ids past every committed row's until it commits.
+    ...(moved ? {} : { insertedRows: (qualifier: string) => `${qualifier}.rowid >= ${tail.end}` }),
     ...(ordered ? { orderedSession: { enter: 'set session preserve_insertion_order = true', leave: 'reset session preserve_insertion_order' } } : {}),
   };
 }
