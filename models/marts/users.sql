@@ -6,7 +6,10 @@ with identified_events as (
     select *, start_time as updated_at from {{ ref('stg_events') }}
     where user_id is not null
     {% if is_incremental() %}
-    and ts > (select {{ timestamp_to_epoch_ms('max(updated_at)') }} from {{ this }})
+    {#- The newest update already in the table, read before this query runs: as a constant on the raw epoch column,
+        it lets the engine skip old events as it scans (as in songplays). An empty table loads everything. #}
+    {%- set newest = run_query('select ' ~ timestamp_to_epoch_ms('max(updated_at)') ~ ' from ' ~ this).rows[0][0] %}
+    {% if newest is not none %}and ts > {{ newest }}{% endif %}
     {% endif %}
 )
 
