@@ -25,7 +25,7 @@ import { convertValue } from './duckdb-value-conversion.js';
  */
 export async function loadDuckdbSource(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, appends: TableAppends): Promise<SourceLoadResult> {
   const { node, columns, runId } = request;
-  const { stamps, plan } = planLocalLoad(request);
+  const { stamps, plan } = await planLocalLoad(request);
   if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
 
   // Temporary tables are per connection, but a name per load keeps two loads apart on any connection.

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { RelationName, SourceNode } from '../../compile/index.js';
 import { SqlkitError } from '../../errors/index.js';
 import type { FileStamp, LoadedFiles, SourceLoadRequest, SqlDialect } from '../types.js';
@@ -10,12 +9,10 @@ export type { FileStamp };
  * The files a local source reads, in order, keyed by absolute path, each with the stamp an incremental load
  * records. An empty file fails here unless the source allows them (see rejectEmptyFiles).
  */
-function stampSourceFiles(projectRoot: string, node: SourceNode, path: string): Map<string, FileStamp> {
+async function stampSourceFiles(projectRoot: string, node: SourceNode, path: string): Promise<Map<string, FileStamp>> {
   const stamps = new Map<string, FileStamp>();
-  for (const absolute of listSourceFiles(projectRoot, path, node)) {
-    const stat = statSync(absolute);
-    const file = projectRelative(projectRoot, absolute);
-    stamps.set(absolute, { file, size: stat.size, modifiedMs: Math.trunc(stat.mtimeMs) });
+  for (const { path: absolute, size, modifiedMs } of await listSourceFiles(projectRoot, path, node)) {
+    stamps.set(absolute, { file: projectRelative(projectRoot, absolute), size, modifiedMs });
   }
   if (!node.load?.allowEmptyFiles) rejectEmptyFiles([...stamps.values()], node);
   return stamps;
@@ -42,8 +39,8 @@ export type LoadPlan =
  * The files a local load reads, stamped, and what it does with them: an incremental source with a table and a
  * record of earlier loads plans against that record; anything else loads every file.
  */
-export function planLocalLoad(request: SourceLoadRequest): { stamps: Map<string, FileStamp>; plan: LoadPlan } {
-  const stamps = stampSourceFiles(request.projectRoot, request.node, request.spec.local!.path);
+export async function planLocalLoad(request: SourceLoadRequest): Promise<{ stamps: Map<string, FileStamp>; plan: LoadPlan }> {
+  const stamps = await stampSourceFiles(request.projectRoot, request.node, request.spec.local!.path);
   return { stamps, plan: planLoad(stamps, request.existing ? request.incremental?.previous : undefined) };
 }
 

@@ -21,7 +21,7 @@ import type { PostgresSession } from './postgres-driver.js';
  */
 export async function loadPostgresSource(session: PostgresSession, request: SourceLoadRequest, dialect: PostgresDialect): Promise<SourceLoadResult> {
   const { node, spec, columns, projectRoot } = request;
-  const { stamps, plan } = planLocalLoad(request);
+  const { stamps, plan } = await planLocalLoad(request);
   if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
   const files = plan.files;
   const plans = columnPlans(request);
