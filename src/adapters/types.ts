@@ -215,7 +215,8 @@ export interface AppendPlan {
   /**
    * Inside the append's transaction, after the insert: a condition on the table's rows (its columns qualified by
    * `table`) that holds for the rows the insert added and for no other. Absent where the append writes rows
-   * already in the table again, as those would match it too.
+   * already in the table again, as those would match it too, and where the table has an index (a unique key would
+   * refuse a new row while the row it replaces is still there).
    */
   insertedRows?: (table: string) => string;
   /** Session settings the insert needs, set before the transaction and reset after it. */

@@ -63,7 +63,8 @@ async function insertThroughStaging(node: ModelNode, ctx: MaterializeContext, sq
  * read back (for one day of `songplays` after 10M events, 0.43 s against 0.51 s). A temporary view of the query
  * gives its columns. The rows the new ones replace are deleted after the insert: the older rows, with a key among
  * the inserted ones. Undefined (stage the rows instead) when the append moves the table's part-filled last row
- * group: those rows are written again with the new ones, and a delete could not tell them apart.
+ * group, as those rows are written again with the new ones and a delete could not tell them apart, or when the
+ * table has an index, whose unique key would refuse a new row while the row it replaces is still there.
  */
 async function insertDirectly(node: ModelNode, ctx: MaterializeContext, sql: string, appends: TableAppends): Promise<MaterializeResult | undefined> {
   const target = node.relation;

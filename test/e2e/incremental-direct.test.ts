@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { duckdbE2eProject, expectExit, expectOk, vars } from '../support/duckdb-e2e.js';
+import { duckdbE2eProject, executeDuckdb, expectExit, expectOk, vars } from '../support/duckdb-e2e.js';
 import { removeTempProjects } from '../support/temp-project.js';
 
 // DuckDB incremental runs that insert the new rows straight from the model's query, with no staging table: the
@@ -95,6 +95,20 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
     expect(await p.query('select row_end::int as row_end from main.sqlkit_row_groups')).toEqual([{ row_end: 70_000 }]);
     expectOk(await p.sqlkit('run', ...vars({ from: 60_000, to: 80_000, run_marker: 'm2' })));
     expect(await p.query('select count(*)::int as rows from main.plays')).toEqual([{ rows: 80_000 }]);
+  });
+
+  it('stages the rows when the table has a unique index, which an insert ahead of the delete would break', async () => {
+    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(", unique_key='id'") });
+    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    await executeDuckdb(p.db, ['create unique index plays_id on main.plays (id)']);
+    const second = await p.sqlkit('run', ...vars({ from: 60_000, to: 80_000, run_marker: 'm2' }));
+    expectOk(second);
+    expect(second.result('plays').message).toBe('20000 rows inserted, 10000 replaced');
+    expect(second.statements('model.demo.plays')[0]).toMatch(/^create temporary table /);
+    expect(await markers(p, 'plays')).toEqual([
+      { run_marker: 'm1', rows: 60_000, ids: 60_000, low: 0, high: 59_999 },
+      { run_marker: 'm2', rows: 20_000, ids: 20_000, low: 60_000, high: 79_999 },
+    ]);
   });
 
   it('adds a new column (on_schema_change append_new_columns), leaving it null in the old rows', async () => {

@@ -91,8 +91,11 @@ export function duckdbTableAppends(dialect: SqlDialect): TableAppends {
 async function planAppend(dialect: SqlDialect, session: Session, target: RelationName, options: AppendOptions): Promise<AppendPlan> {
   const tail = await readTail(dialect, session, target, options.signal);
   const table = dialect.quoteRelation(target);
-  // DuckDB never merges the row groups of a table with an index, and rows moved under a key could collide.
-  const moves = movesTail(tail, options.newRows) && !(await hasIndex(dialect, session, target));
+  // DuckDB never merges the row groups of a table with an index, and rows moved under a key could collide; a
+  // unique key is checked as each row is inserted, so new rows can go in ahead of the delete of the rows they
+  // replace (insertedRows) only where there is no index.
+  const indexed = await hasIndex(dialect, session, target);
+  const moves = movesTail(tail, options.newRows) && !indexed;
   const moved = moves ? dialect.quoteRelation({ schema: 'temp', identifier: `sqlkit_tail_${options.suffix}` }) : undefined;
   // Fewer rows than a group are appended by DuckDB one after another at commit, in whatever order they come.
   const ordered = moved !== undefined || options.newRows === undefined || options.newRows >= ROW_GROUP_ROWS;
@@ -116,7 +119,7 @@ select * exclude (${order.join(', ')}) from (
     after: [...(moved ? [`drop table ${moved}`] : []), ...recordAfterAppend(dialect, target, tail, moved !== undefined)],
     movedRows: (results: readonly QueryResult[]) => (moved ? (results[0]?.rowCount ?? 0) : 0),
     // Rows a transaction inserts have row ids past every committed row's until it commits.
-    ...(moved ? {} : { insertedRows: (qualifier: string) => `${qualifier}.rowid >= ${tail.end}` }),
+    ...(moved || indexed ? {} : { insertedRows: (qualifier: string) => `${qualifier}.rowid >= ${tail.end}` }),
     ...(ordered ? { orderedSession: { enter: 'set session preserve_insertion_order = true', leave: 'reset session preserve_insertion_order' } } : {}),
   };
 }
