@@ -17,6 +17,8 @@ export const redshiftModelConfigSchema = z.strictObject({
 });
 export type RedshiftModelConfig = z.infer<typeof redshiftModelConfigSchema>;
 
+const hooksUnsupported = 'sqlkit does not run pre_hook or post_hook statements; put the statement in a model of its own, or run it outside sqlkit';
+
 export const modelConfigSchema = z.strictObject({
   materialized: z.enum(MATERIALIZATIONS).optional(),
   schema: z.string().min(1).optional(),
@@ -30,8 +32,9 @@ export const modelConfigSchema = z.strictObject({
   full_refresh: z.boolean().optional(),
   /** Tables only: `on_change` keeps the table when its SQL and the data it reads are unchanged since it was built. */
   rebuild: z.enum(['always', 'on_change']).optional(),
-  pre_hook: stringList.optional(),
-  post_hook: stringList.optional(),
+  // Accepted names that fail with a clear message: sqlkit does not run hooks, and ignoring one would be silent.
+  pre_hook: z.never({ error: hooksUnsupported }).optional(),
+  post_hook: z.never({ error: hooksUnsupported }).optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
   ...redshiftModelConfigSchema.shape,
 });

@@ -70,6 +70,8 @@ function describeIssue(issue: z.core.$ZodIssue, rawValue: () => unknown, secret:
   // z.coerce.number() reports the coerced NaN as the input; the value as written in the YAML is what helps.
   const input = typeof issue.input === 'number' && Number.isNaN(issue.input) ? rawValue() : issue.input;
   const got = (value: unknown) => (secret ? kindOf(value) : typeName(value));
+  // A key the schema names only to refuse it (z.never) carries its own reason.
+  if (issue.code === 'invalid_type' && issue.expected === 'never') return issue.message;
   if (issue.code === 'invalid_type') {
     return input === undefined ? `required ${shapeName(issue.expected)} is missing` : `expected ${shapeName(issue.expected)}, got ${got(input)}`;
   }
@@ -82,6 +84,7 @@ function describeIssue(issue: z.core.$ZodIssue, rawValue: () => unknown, secret:
 }
 
 function hintFor(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.expected === 'never') return 'Remove it.';
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'Add the missing key.';
   if (issue.code === 'invalid_value') return `Use one of: ${issue.values.map(String).join(', ')}.`;
   return 'Fix the value; see the README for the expected shape.';

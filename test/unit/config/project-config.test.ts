@@ -122,6 +122,21 @@ targets:
     expect(errors[1]!.location?.column).toBe(7);
   });
 
+  it('+pre_hook fails with what to do instead, rather than the hook being silently skipped', () => {
+    const text = `name: demo
+models:
+  marts:
+    +pre_hook: "delete from audit"
+targets:
+  dev:
+    type: duckdb
+`;
+    const error = onlyError(text);
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.location?.line).toBe(4);
+    expect(error.message).toContain('sqlkit does not run pre_hook or post_hook statements');
+  });
+
   it('a config key without its + is reported, not taken as a folder', () => {
     const text = `name: demo
 models:

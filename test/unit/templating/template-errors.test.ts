@@ -193,6 +193,13 @@ describe('unknown macros, vars and config', () => {
     expect(error.hint).toBe("did you mean 'materialized'?");
   });
 
+  it('config() with a post_hook fails, rather than the hook being silently skipped', () => {
+    const error = onlyError({ 'models/a.sql': "{{ config(materialized='table', post_hook='grant select on {{ this }} to reader') }}\nselect 1\n" });
+    expect(error.code).toBe('TEMPLATE_INVALID_CONFIG');
+    expect(error.message).toContain('post_hook: sqlkit does not run pre_hook or post_hook statements');
+    expect(error.location).toMatchObject({ file: 'models/a.sql', line: 1 });
+  });
+
   it('config() with an unknown materialization lists the materializations', () => {
     const error = onlyError({ 'models/a.sql': "select 1\n{{ config(materialized='tabel') }}\n" });
     expect(error.code).toBe('TEMPLATE_INVALID_CONFIG');
