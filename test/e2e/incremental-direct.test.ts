@@ -54,6 +54,19 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
     expect(await p.query('select count(*)::int as rows, count(distinct id)::int as ids from main.plays')).toEqual([{ rows: 80_010, ids: 80_010 }]);
   });
 
+  it('replaces rows when the new rows fill whole row groups, which DuckDB writes to the file before the commit', async () => {
+    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(", unique_key='id'") });
+    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const second = await p.sqlkit('run', ...vars({ from: 65_000, to: 330_000, run_marker: 'm2' }));
+    expectOk(second);
+    expect(second.statements('model.demo.plays')[0]).toMatch(/^create temporary view /);
+    expect(second.result('plays').message).toBe('265000 rows inserted, 5000 replaced');
+    expect(await markers(p, 'plays')).toEqual([
+      { run_marker: 'm1', rows: 65_000, ids: 65_000, low: 0, high: 64_999 },
+      { run_marker: 'm2', rows: 265_000, ids: 265_000, low: 65_000, high: 329_999 },
+    ]);
+  });
+
   it('narrows the delete with incremental_predicates, which name the inserted rows sqlkit_new', async () => {
     const predicate = `incremental_predicates=["sqlkit_dest.id >= (select min(id) + 5000 from sqlkit_new)"]`;
     const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(`, unique_key='id', ${predicate}`) });
