@@ -95,6 +95,15 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
     expect(second.statements('model.demo.plays').some((sql) => sql.startsWith('with sqlkit_new'))).toBe(false);
   });
 
+  it('takes a model that ends in a semicolon and a comment, as the query it wraps', async () => {
+    const p = duckdbE2eProject({ 'models/plays.sql': `${rangeModel(", unique_key='id'")};\n-- the last line is a comment\n` });
+    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const second = await p.sqlkit('run', ...vars({ from: 69_000, to: 71_000, run_marker: 'm2' }));
+    expectOk(second);
+    expect(second.statements('model.demo.plays')[0]).toMatch(/^create temporary view /);
+    expect(second.result('plays').message).toBe('2000 rows inserted, 1000 replaced');
+  });
+
   it('keeps every old row when a new row fails at run time, and names the model', async () => {
     const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(", unique_key='id'") });
     expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
