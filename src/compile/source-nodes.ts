@@ -3,7 +3,7 @@ import { SqlkitError } from '../errors/index.js';
 import type { ProjectFile } from '../project/index.js';
 import { sha256 } from '../util/checksum.js';
 import { didYouMean } from '../util/suggest.js';
-import { parseYamlFileWithLines, type LinedYamlFile, type YamlFile, type YamlPath } from '../util/yaml-file.js';
+import { parseYamlFileWithLines, valueAt, type LinedYamlFile, type YamlFile } from '../util/yaml-file.js';
 import { COLUMN_TYPE_NAMES, parseColumnType } from './column-types.js';
 import type { SourceLoadSpec, SourceNode } from './manifest.js';
 import type { PendingTests } from './test-specs.js';
@@ -160,9 +160,3 @@ function loadSpecOf(table: SourceTableSpec, yaml: YamlFile, yamlPath: (string | 
   };
 }
 
-/** The value at `path` in a YAML file's value as parsed (before interpolation, which copies it). */
-function valueAt(value: unknown, path: YamlPath): unknown {
-  let node = value;
-  for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
-  return node;
-}

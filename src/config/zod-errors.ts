@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { isSecretKey, SqlkitError, type SourceLocation } from '../errors/index.js';
 import { didYouMean } from '../util/suggest.js';
-import type { YamlFile, YamlPath } from '../util/yaml-file.js';
+import { valueAt, type YamlFile, type YamlPath } from '../util/yaml-file.js';
 
 /** Turns zod issues into SqlkitErrors that name the YAML path and the line it sits on. */
 export function zodIssuesToErrors(
@@ -105,16 +105,6 @@ function kindOf(value: unknown): string {
 /** zod's names for shapes, in YAML's words. */
 function shapeName(expected: string): string {
   return expected === 'record' || expected === 'object' ? 'mapping' : expected === 'array' ? 'list' : expected;
-}
-
-/** The raw YAML value at `path`, as written (before zod coerced it). */
-function valueAt(root: unknown, path: YamlPath): unknown {
-  let node = root;
-  for (const part of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[part];
-  }
-  return node;
 }
 
 /** The keys an object schema accepts, for "did you mean" hints. */

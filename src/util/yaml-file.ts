@@ -1,9 +1,19 @@
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import jsyaml from 'js-yaml';
 import { SqlkitError, type SourceLocation } from '../errors/index.js';
-import { lineAt } from './text.js';
+import { lineAt, lineFinder } from './text.js';
 
 export type YamlPath = readonly (string | number)[];
+
+/** The value at `path` in a parsed YAML value; undefined where the path leaves it. */
+export function valueAt(root: unknown, path: YamlPath): unknown {
+  let node = root;
+  for (const part of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[part];
+  }
+  return node;
+}
 
 /** A parsed YAML file that can say where any value in it sits. */
 export interface YamlFile {
@@ -46,7 +56,7 @@ function load(text: string, file: string, listener?: (event: jsyaml.EventType, s
  */
 export function parseYamlFileWithLines(text: string, file: string): LinedYamlFile {
   const lines = new WeakMap<object, number>();
-  const lineAt = lineFinder(text);
+  const lineOfOffset = lineFinder(text);
   const opened: number[] = [];
   const listener = (event: jsyaml.EventType, state: jsyaml.State): void => {
     if (event === 'open') {
@@ -56,7 +66,7 @@ export function parseYamlFileWithLines(text: string, file: string): LinedYamlFil
     const position = opened.pop();
     const node: unknown = state.result;
     // An alias closes with the anchored node as its result: that node keeps the line it was written on.
-    if (position !== undefined && node !== null && typeof node === 'object' && !lines.has(node)) lines.set(node, lineAt(contentStart(text, position)));
+    if (position !== undefined && node !== null && typeof node === 'object' && !lines.has(node)) lines.set(node, lineOfOffset(contentStart(text, position)));
   };
   const value = load(text, file, listener);
   return { ...locatableYamlFile(text, file, value), lineOf: (node) => (node !== null && typeof node === 'object' ? lines.get(node) : undefined) };
@@ -78,21 +88,6 @@ function contentStart(text: string, position: number): number {
   }
 }
 
-/** The 1-based line of an offset in `text`, by binary search over the offsets of its line breaks. */
-function lineFinder(text: string): (offset: number) => number {
-  const breaks: number[] = [];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) breaks.push(i);
-  return (offset) => {
-    let low = 0;
-    let high = breaks.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (breaks[middle]! < offset) low = middle + 1;
-      else high = middle;
-    }
-    return low + 1;
-  };
-}
 
 /** A YamlFile over text whose value is already known (parsed earlier): locations are still found on demand. */
 export function locatableYamlFile(text: string, file: string, value: unknown): YamlFile {
