@@ -99,6 +99,19 @@ export class BaseDialect implements SqlDialect {
     return `delete from ${this.quoteRelation(target)} using ${this.quoteRelation(staging)} where ${on}${narrowed}`;
   }
 
+  /**
+   * Deletes the rows that were in the target before an insert and share a unique_key with a row it added, where
+   * `insertedRows` tells the inserted rows apart (see AppendPlan.insertedRows). The predicates' `sqlkit_new` names
+   * the inserted rows, as it names the staging relation in deleteMatching.
+   */
+  deleteReplaced(target: RelationName, uniqueKey: readonly string[], predicates: readonly string[], insertedRows: (table: string) => string): string {
+    const table = this.quoteRelation(target);
+    const on = uniqueKey.map((k) => `${table}.${this.quoteIdentifier(k)} = sqlkit_new.${this.quoteIdentifier(k)}`).join(' and ');
+    const narrowed = predicates.map((p) => ` and (${bindRelationPlaceholders(p, { sqlkit_dest: table, sqlkit_new: 'sqlkit_new' })})`).join('');
+    return `with sqlkit_new as (select * from ${table} where ${insertedRows(table)})
+delete from ${table} using sqlkit_new where ${on} and not (${insertedRows(table)})${narrowed}`;
+  }
+
   /** How the delete of a merge qualifies a relation's key columns. */
   protected keyQualifier(relation: RelationName): string {
     return this.quoteRelation(relation);

@@ -76,6 +76,8 @@ export interface SqlDialect {
   createStagingView(relation: RelationName, sql: string): string;
   /** Deletes the target's rows whose key is among the staged rows, narrowed by incremental_predicates. */
   deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates?: readonly string[]): string;
+  /** Deletes the target's older rows whose key is among the rows an insert just added (AppendPlan.insertedRows). */
+  deleteReplaced(target: RelationName, uniqueKey: readonly string[], predicates: readonly string[], insertedRows: (table: string) => string): string;
   insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string;
   addColumn(target: RelationName, column: ColumnDescription): string;
   /** Statistics refresh after a bulk write, for engines whose planner needs it; undefined when not needed. */
@@ -221,6 +223,8 @@ export interface AppendPlan {
   insertedRows?: (table: string) => string;
   /** Session settings the insert needs, set before the transaction and reset after it. */
   orderedSession?: { enter: string; leave: string };
+  /** The same append once the number of rows it adds is known (the table is not read again). */
+  forRows(newRows: number): AppendPlan;
 }
 
 export interface Adapter {

@@ -90,11 +90,16 @@ export function duckdbTableAppends(dialect: SqlDialect): TableAppends {
 
 async function planAppend(dialect: SqlDialect, session: Session, target: RelationName, options: AppendOptions): Promise<AppendPlan> {
   const tail = await readTail(dialect, session, target, options.signal);
+  return appendPlan(dialect, target, options, tail, await hasIndex(dialect, session, target));
+}
+
+/**
+ * The append, for the table's tail and whether it has an index. DuckDB never merges the row groups of a table with
+ * an index, and rows moved under a key could collide; a unique key is checked as each row is inserted, so new rows
+ * can go in ahead of the delete of the rows they replace (insertedRows) only where there is no index.
+ */
+function appendPlan(dialect: SqlDialect, target: RelationName, options: AppendOptions, tail: Tail, indexed: boolean): AppendPlan {
   const table = dialect.quoteRelation(target);
-  // DuckDB never merges the row groups of a table with an index, and rows moved under a key could collide; a
-  // unique key is checked as each row is inserted, so new rows can go in ahead of the delete of the rows they
-  // replace (insertedRows) only where there is no index.
-  const indexed = await hasIndex(dialect, session, target);
   const moves = movesTail(tail, options.newRows) && !indexed;
   const moved = moves ? dialect.quoteRelation({ schema: 'temp', identifier: `sqlkit_tail_${options.suffix}` }) : undefined;
   // Fewer rows than a group are appended by DuckDB one after another at commit, in whatever order they come.
@@ -121,6 +126,7 @@ select * exclude (${order.join(', ')}) from (
     // Rows a transaction inserts have row ids past every committed row's until it commits.
     ...(moved || indexed ? {} : { insertedRows: (qualifier: string) => `${qualifier}.rowid >= ${tail.end}` }),
     ...(ordered ? { orderedSession: { enter: 'set session preserve_insertion_order = true', leave: 'reset session preserve_insertion_order' } } : {}),
+    forRows: (newRows) => appendPlan(dialect, target, { ...options, newRows }, tail, indexed),
   };
 }
 
