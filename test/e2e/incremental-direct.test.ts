@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { duckdbE2eProject, executeDuckdb, expectExit, expectOk, vars } from '../support/duckdb-e2e.js';
+import { duckdbE2eProject, executeDuckdb, expectExit, expectOk, vars, type DuckdbE2eProject } from '../support/duckdb-e2e.js';
 import { removeTempProjects } from '../support/temp-project.js';
 
 // DuckDB incremental runs that insert the new rows straight from the model's query, with no staging table: the
@@ -15,15 +15,21 @@ select cast(range as integer) as id,
 from range({{ var('from') }}, {{ var('to') }})
 `;
 
-const markers = (p: ReturnType<typeof duckdbE2eProject>, table: string) =>
+const markers = (p: DuckdbE2eProject, table: string) =>
   p.query<{ run_marker: string; rows: number; ids: number; low: number; high: number }>(
     `select run_marker, count(*)::int as rows, count(distinct id)::int as ids, min(id)::int as low, max(id)::int as high from main.${table} group by run_marker order by run_marker`,
   );
 
+/** A project whose model `plays` is built with ids 0 to 69,999 (run marker m1): its last row group is over half full. */
+async function builtWith70000Rows(model: string): Promise<DuckdbE2eProject> {
+  const p = duckdbE2eProject({ 'models/plays.sql': model });
+  expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+  return p;
+}
+
 describe('incremental runs that insert straight from the query (DuckDB)', () => {
   it('with unique_key, inserts the new rows and deletes the older rows they replace, with no staging table', async () => {
-    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(", unique_key='id'") });
-    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const p = await builtWith70000Rows(rangeModel(", unique_key='id'"));
 
     const second = await p.sqlkit('run', ...vars({ from: 60_000, to: 80_000, run_marker: 'm2' }));
     expectOk(second);
@@ -55,8 +61,7 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
   });
 
   it('replaces rows when the new rows fill whole row groups, which DuckDB writes to the file before the commit', async () => {
-    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(", unique_key='id'") });
-    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const p = await builtWith70000Rows(rangeModel(", unique_key='id'"));
     const second = await p.sqlkit('run', ...vars({ from: 65_000, to: 330_000, run_marker: 'm2' }));
     expectOk(second);
     expect(second.statements('model.demo.plays')[0]).toMatch(/^create temporary view /);
@@ -69,8 +74,7 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
 
   it('narrows the delete with incremental_predicates, which name the inserted rows sqlkit_new', async () => {
     const predicate = `incremental_predicates=["sqlkit_dest.id >= (select min(id) + 5000 from sqlkit_new)"]`;
-    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(`, unique_key='id', ${predicate}`) });
-    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const p = await builtWith70000Rows(rangeModel(`, unique_key='id', ${predicate}`));
     const second = await p.sqlkit('run', ...vars({ from: 60_000, to: 80_000, run_marker: 'm2' }));
     expectOk(second);
     // Old rows 60,000 to 64,999 are outside the predicate, so they stay beside their new copies.
@@ -83,8 +87,7 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
   });
 
   it('appends every new row when the model has no unique_key', async () => {
-    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel('') });
-    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const p = await builtWith70000Rows(rangeModel(''));
     const second = await p.sqlkit('run', ...vars({ from: 60_000, to: 80_000, run_marker: 'm2' }));
     expectOk(second);
     expect(second.result('plays').message).toBe('20000 rows inserted');
@@ -96,8 +99,7 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
   });
 
   it('takes a model that ends in a semicolon and a comment, as the query it wraps', async () => {
-    const p = duckdbE2eProject({ 'models/plays.sql': `${rangeModel(", unique_key='id'")};\n-- the last line is a comment\n` });
-    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const p = await builtWith70000Rows(`${rangeModel(", unique_key='id'")};\n-- the last line is a comment\n`);
     const second = await p.sqlkit('run', ...vars({ from: 69_000, to: 71_000, run_marker: 'm2' }));
     expectOk(second);
     expect(second.statements('model.demo.plays')[0]).toMatch(/^create temporary view /);
@@ -105,8 +107,7 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
   });
 
   it('keeps every old row when a new row fails at run time, and names the model', async () => {
-    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(", unique_key='id'") });
-    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const p = await builtWith70000Rows(rangeModel(", unique_key='id'"));
     const failed = await p.sqlkit('run', ...vars({ from: 60_000, to: 80_000, run_marker: 'm2', fail_at: 75_000 }));
     expectExit(failed, 1);
     expect(failed.result('plays')).toMatchObject({ status: 'error' });
@@ -120,8 +121,7 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
   });
 
   it('stages the rows when the table has a unique index, which an insert ahead of the delete would break', async () => {
-    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(", unique_key='id'") });
-    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const p = await builtWith70000Rows(rangeModel(", unique_key='id'"));
     await executeDuckdb(p.db, ['create unique index plays_id on main.plays (id)']);
     const second = await p.sqlkit('run', ...vars({ from: 60_000, to: 80_000, run_marker: 'm2' }));
     expectOk(second);
@@ -134,8 +134,7 @@ delete from "main"."plays" using sqlkit_new where "main"."plays"."id" = sqlkit_n
   });
 
   it('adds a new column (on_schema_change append_new_columns), leaving it null in the old rows', async () => {
-    const p = duckdbE2eProject({ 'models/plays.sql': rangeModel(", unique_key='id', on_schema_change='append_new_columns'") });
-    expectOk(await p.sqlkit('run', ...vars({ from: 0, to: 70_000, run_marker: 'm1' })));
+    const p = await builtWith70000Rows(rangeModel(", unique_key='id', on_schema_change='append_new_columns'"));
     p.write({ 'models/plays.sql': rangeModel(", unique_key='id', on_schema_change='append_new_columns'", `,\n       id * 2 as doubled`) });
     const second = await p.sqlkit('run', ...vars({ from: 70_000, to: 70_005, run_marker: 'm2' }));
     expectOk(second);
