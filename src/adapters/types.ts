@@ -35,6 +35,11 @@ export interface Session {
 
 export interface Driver {
   open(): Promise<void>;
+  /**
+   * Starts open() where starting it before it is needed has no lasting effect (it creates nothing); open() then
+   * waits for it, and reports its failure.
+   */
+  startOpening?(): void;
   acquire(): Promise<Session>;
   release(session: Session): void;
   /** Stops every statement in flight (Ctrl-C). */

@@ -29,6 +29,18 @@ export interface OpenedProject {
  * target folder, which lets the next compile skip the files that did not change.
  */
 export function openProject(options: ProjectOptions = {}): OpenedProject {
+  return compileRead(readProjectFiles(options), options);
+}
+
+/** A project read from disk (project.yml parsed, its secrets known to the redactor), not yet compiled. */
+export interface ReadProject {
+  files: ProjectFiles;
+  redactor: Redactor;
+  env: Record<string, string | undefined>;
+}
+
+/** openProject's first half: the target's config is known from here, before the compile. */
+export function readProjectFiles(options: ProjectOptions = {}): ReadProject {
   const env = options.env ?? process.env;
   const redactor = options.redactor ?? createRedactor(env);
   const files = readProject({
@@ -38,6 +50,11 @@ export function openProject(options: ProjectOptions = {}): OpenedProject {
     ...(options.vars ? { cliVars: options.vars } : {}),
   });
   addConfigSecrets(redactor, files, env);
+  return { files, redactor, env };
+}
+
+/** openProject's second half. */
+export function compileRead({ files, redactor, env }: ReadProject, options: Pick<ProjectOptions, 'partialParse'> = {}): OpenedProject {
   const { root } = files;
   const targetPath = files.config.paths.target;
   const stored = options.partialParse === false ? undefined : readParseCache(root, targetPath);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DuckdbTarget } from '../../config/index.js';
@@ -20,6 +20,7 @@ const INTERRUPT_RETRY_MS = 50;
  */
 export class DuckdbDriver implements Driver {
   private instance: DuckDBInstance | undefined;
+  private opening: Promise<void> | undefined;
   private readonly pool: SessionPool<DuckdbSession>;
   readonly databasePath: string;
 
@@ -31,8 +32,22 @@ export class DuckdbDriver implements Driver {
     this.pool = new SessionPool(target.threads + 1, async () => new DuckdbSession(await this.requireInstance().connect()));
   }
 
-  async open(): Promise<void> {
-    if (this.instance) return;
+  open(): Promise<void> {
+    // One open at a time: a second call while the first is in flight waits for it. A failed open is not kept, so
+    // the next call tries again (a lock held by another process may be gone by then).
+    this.opening ??= this.openInstance().catch((error: unknown) => {
+      this.opening = undefined;
+      throw error;
+    });
+    return this.opening;
+  }
+
+  /** Only a database that exists: opening a missing one would create it, even if the run then never starts. */
+  startOpening(): void {
+    if (this.databasePath === ':memory:' || existsSync(this.databasePath)) this.open().catch(() => undefined);
+  }
+
+  private async openInstance(): Promise<void> {
     try {
       if (this.databasePath !== ':memory:') mkdirSync(dirname(this.databasePath), { recursive: true });
       // DuckDB sizes its own worker pool to the machine's cores; the target's `threads` is how many nodes sqlkit
@@ -72,6 +87,8 @@ export class DuckdbDriver implements Driver {
   }
 
   async close(): Promise<void> {
+    await this.opening?.catch(() => undefined);
+    this.opening = undefined;
     for (const session of this.pool.drain()) session.close();
     this.instance?.closeSync();
     this.instance = undefined;
