@@ -230,6 +230,8 @@ export interface AppendPlan {
   orderedSession?: { enter: string; leave: string };
   /** The same append once the number of rows it adds is known (the table is not read again). */
   forRows(newRows: number): AppendPlan;
+  /** One past the table's last row id: the rows it holds, deleted ones not yet compacted away included. */
+  rowIdEnd: number;
 }
 
 export interface Adapter {

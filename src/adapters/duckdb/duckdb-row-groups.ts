@@ -89,8 +89,8 @@ export function duckdbTableAppends(dialect: SqlDialect): TableAppends {
 }
 
 async function planAppend(dialect: SqlDialect, session: Session, target: RelationName, options: AppendOptions): Promise<AppendPlan> {
-  const tail = await readTail(dialect, session, target, options.signal);
-  return appendPlan(dialect, target, options, tail, await hasIndex(dialect, session, target));
+  const { tail, indexed } = await readTail(dialect, session, target, options.signal);
+  return appendPlan(dialect, target, options, tail, indexed);
 }
 
 /**
@@ -127,31 +127,34 @@ select * exclude (${order.join(', ')}) from (
     ...(moved || indexed ? {} : { insertedRows: (qualifier: string) => `${qualifier}.rowid >= ${tail.end}` }),
     ...(ordered ? { orderedSession: { enter: 'set session preserve_insertion_order = true', leave: 'reset session preserve_insertion_order' } } : {}),
     forRows: (newRows) => appendPlan(dialect, target, { ...options, newRows }, tail, indexed),
+    rowIdEnd: tail.end,
   };
 }
 
-/** The table's tail as recorded, if the record still matches the table; read from DuckDB's storage otherwise. */
-async function readTail(dialect: SqlDialect, session: Session, target: RelationName, signal?: AbortSignal): Promise<Tail> {
+/**
+ * The table's tail as recorded, if the record still matches the table (read from DuckDB's storage otherwise), and
+ * whether the table has an index: both from one query, as each statement before an append delays it.
+ */
+async function readTail(dialect: SqlDialect, session: Session, target: RelationName, signal?: AbortSignal): Promise<{ tail: Tail; indexed: boolean }> {
   const options = signal ? { signal } : {};
   const record = dialect.quoteRelation(recordOf(target));
-  const recorded = await session.execute(`select tail_start, row_end from ${record} where table_name = ${dialect.stringLiteral(target.identifier)}`, options);
-  if (recorded.rows.length === 1) {
-    const [start, end] = recorded.rows[0]!.map(Number) as [number, number];
+  const where = `database_name = current_database() and schema_name = ${dialect.stringLiteral(target.schema)} and table_name = ${dialect.stringLiteral(target.identifier)}`;
+  const recordWhere = `from ${record} where table_name = ${dialect.stringLiteral(target.identifier)}`;
+  const recorded = await session.execute(
+    `select (select count(*) from duckdb_indexes() where ${where}) + (select count(*) from duckdb_constraints() where ${where} and constraint_type in ('PRIMARY KEY', 'UNIQUE')),
+  (select count(*) ${recordWhere}), (select max(tail_start) ${recordWhere}), (select max(row_end) ${recordWhere})`,
+    options,
+  );
+  const [indexes, records, start, end] = (recorded.rows[0] ?? [0, 0, null, null]).map(Number) as [number, number, number, number];
+  const indexed = indexes > 0;
+  if (records === 1) {
     // Only rows from the recorded start on are read: a table that grew or shrank since ends elsewhere, and one
     // that DuckDB compacted has its rows at lower row ids.
     const found = await session.execute(`select max(rowid) + 1, count(*) from ${dialect.quoteRelation(target)} where rowid >= ${start}`, options);
     const [foundEnd, rows] = found.rows[0] ?? [];
-    if (Number(foundEnd ?? start) === end && end >= start) return { start, end, rows: Number(rows) };
+    if (Number(foundEnd ?? start) === end && end >= start) return { tail: { start, end, rows: Number(rows) }, indexed };
   }
-  return (await readGroups(dialect, session, target)).tail;
-}
-
-async function hasIndex(dialect: SqlDialect, session: Session, target: RelationName): Promise<boolean> {
-  const where = `database_name = current_database() and schema_name = ${dialect.stringLiteral(target.schema)} and table_name = ${dialect.stringLiteral(target.identifier)}`;
-  const found = await session.execute(
-    `select (select count(*) from duckdb_indexes() where ${where}) + (select count(*) from duckdb_constraints() where ${where} and constraint_type in ('PRIMARY KEY', 'UNIQUE'))`,
-  );
-  return Number(found.rows[0]?.[0] ?? 0) > 0;
+  return { tail: (await readGroups(dialect, session, target)).tail, indexed };
 }
 
 /** The tail as DuckDB's storage describes it: each group holds as many rows as column 0's validity covers. */

@@ -11,7 +11,7 @@ import { insertLoadErrors } from '../loading/load-errors-table.js';
 import { sqlTimestamp } from '../loading/sql-timestamp.js';
 import { locateLines } from '../loading/locate-lines.js';
 import { projectRelative } from '../loading/source-files.js';
-import type { LoadError, QueryResult, Session, SourceLoadRequest, SourceLoadResult, TableAppends } from '../types.js';
+import type { AppendPlan, LoadError, QueryResult, Session, SourceLoadRequest, SourceLoadResult, TableAppends } from '../types.js';
 import type { DuckdbDialect } from './duckdb-dialect.js';
 import { documentsQuery, fileListLiteral, toDuckdbPath } from './duckdb-json-documents.js';
 import { convertValue } from './duckdb-value-conversion.js';
@@ -31,8 +31,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
   // Temporary tables are per connection, but a name per load keeps two loads apart on any connection.
   const suffix = `${runId}_${shortHash(node.uniqueId, 6)}`;
   const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
-  const newRows = plan.mode === 'append' ? await estimateRows(session, request, dialect, plan.files.map((file) => stamps.get(file)!.size)) : undefined;
-  const append = plan.mode === 'append' ? await appends.plan(session, request.target, { suffix, ...(newRows === undefined ? {} : { newRows }), ...(request.signal ? { signal: request.signal } : {}) }) : undefined;
+  const append = plan.mode === 'append' ? sizedAppend(await appends.plan(session, request.target, { suffix, ...(request.signal ? { signal: request.signal } : {}) }), request, plan.files.map((file) => stamps.get(file)!.size)) : undefined;
   const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
   const statements: string[] = [];
   const load: LoadSteps = {
@@ -82,14 +81,13 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
   }
 }
 
-/** Rows that files of these sizes add, at the rows per byte of the files the table holds; undefined if unknown. */
-async function estimateRows(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, sizes: readonly number[]): Promise<number | undefined> {
+/** The append sized for the rows files of these sizes add, at the rows per byte of the files the table holds. */
+function sizedAppend(append: AppendPlan, request: SourceLoadRequest, sizes: readonly number[]): AppendPlan {
   const previous = request.incremental?.previous;
-  if (!previous) return undefined;
+  if (!previous) return append;
   let loadedBytes = 0;
   for (const stamp of previous.stamps().values()) loadedBytes += stamp.size;
-  const rows = Number((await session.execute(`select count(*) from ${dialect.quoteRelation(request.target)}`, { signal: request.signal })).rows[0]?.[0] ?? 0);
-  return loadedBytes > 0 ? Math.round((sizes.reduce((sum, size) => sum + size, 0) * rows) / loadedBytes) : undefined;
+  return loadedBytes > 0 ? append.forRows(Math.round((sizes.reduce((sum, size) => sum + size, 0) * append.rowIdEnd) / loadedBytes)) : append;
 }
 
 /** What the direct and the staged load share: the files, the statements that write rows, and the statements run. */
