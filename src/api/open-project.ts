@@ -59,10 +59,11 @@ export function compileRead({ files, redactor, env }: ReadProject, options: Pick
   const targetPath = files.config.paths.target;
   const stored = options.partialParse === false ? undefined : readParseCache(root, targetPath);
   const compiled = compileProject(files, { env, ...(stored ? { parseCache: stored.cache } : {}) });
-  // Sources may name their own credentials (location.s3.iam_role), and model config may hold some too.
+  // Sources may name their own credentials (location.s3.iam_role), and model config may hold some too (meta takes
+  // any key). A test's config has the fixed keys of testConfigSchema, none a credential: half the nodes of a big project.
   for (const node of Object.values(compiled.manifest.nodes)) {
     if ('load' in node) for (const secret of secretsInConfig(node.load, env)) redactor.add(secret);
-    if ('config' in node) for (const secret of secretsInConfig(node.config, env)) redactor.add(secret);
+    if ('config' in node && node.resourceType !== 'test') for (const secret of secretsInConfig(node.config, env)) redactor.add(secret);
   }
   if (compiled.parseCache.changed) writeParseCache(root, targetPath, compiled.parseCache, redactor, stored?.origin);
   return { files, compiled, redactor };
