@@ -43,14 +43,14 @@ async function insertThroughStaging(node: ModelNode, ctx: MaterializeContext, sq
     const plan = planColumns(node, newColumns, oldColumns);
     const append = staged?.rowCount === undefined ? unsized : unsized?.forRows(staged.rowCount);
     const deleting = deletesReplaced(node) ? [dialect.deleteMatching(target, staging, node.config.unique_key ?? [], node.config.incremental_predicates ?? [])] : [];
-    const rows = `select ${plan.insert.map((c) => dialect.quoteIdentifier(c)).join(', ')} from ${dialect.quoteRelation(staging)}`;
-    const insert = append ? append.insert(rows) : dialect.insertFrom(target, staging, plan.insert);
-    const before = [...prepareStatements(node, ctx, plan.added), ...deleting, ...(append?.before ?? [])];
+    const insert = append ? append.insert(selectColumns(ctx, plan.insert, dialect.quoteRelation(staging))) : dialect.insertFrom(target, staging, plan.insert);
+    const prepare = prepareStatements(node, ctx, plan.added);
+    const before = [...prepare, ...deleting, ...(append?.before ?? [])];
     const statements = [...before, insert, ...(append?.after ?? []), dialect.dropRelation(staging, 'table')];
     const results = await runMerge(node, ctx, statements, undefined, append);
     const moved = append ? append.movedRows(results.slice(before.length - append.before.length, before.length)) : 0;
     const inserted = (results[before.length]?.rowCount ?? 0) - moved;
-    const deleted = deleting.length ? (results[before.length - deleting.length - (append?.before.length ?? 0)]?.rowCount ?? 0) : 0;
+    const deleted = deleting.length ? (results[prepare.length]?.rowCount ?? 0) : 0;
     return await finish(node, ctx, inserted, deleted);
   } catch (error) {
     await ctx.session.execute(dialect.dropRelationIfExists(staging, 'table')).catch(() => undefined);
@@ -80,11 +80,16 @@ async function insertDirectly(node: ModelNode, ctx: MaterializeContext, sql: str
   const plan = planColumns(node, ...columns);
   const deleting = deletesReplaced(node) ? [dialect.deleteReplaced(target, node.config.unique_key ?? [], node.config.incremental_predicates ?? [], insertedRows)] : [];
   const before = prepareStatements(node, ctx, plan.added);
-  const insert = append.insert(`select ${plan.insert.map((c) => dialect.quoteIdentifier(c)).join(', ')} from (\n${sql}\n) as sqlkit_model`);
+  const insert = append.insert(selectColumns(ctx, plan.insert, `(\n${sql}\n) as sqlkit_model`));
   const results = await runMerge(node, ctx, [...before, insert, ...deleting, ...append.after], sql, append);
   const inserted = results[before.length]?.rowCount ?? 0;
   const deleted = deleting.length ? (results[before.length + 1]?.rowCount ?? 0) : 0;
   return finish(node, ctx, inserted, deleted);
+}
+
+/** The rows an append inserts: the planned columns of `from`, in the plan's order. */
+function selectColumns(ctx: MaterializeContext, columns: readonly string[], from: string): string {
+  return `select ${columns.map((c) => ctx.adapter.dialect.quoteIdentifier(c)).join(', ')} from ${from}`;
 }
 
 function appendOptions(node: ModelNode, ctx: MaterializeContext): { suffix: string; signal?: AbortSignal } {

@@ -88,7 +88,6 @@ function contentStart(text: string, position: number): number {
   }
 }
 
-
 /** A YamlFile over text whose value is already known (parsed earlier): locations are still found on demand. */
 export function locatableYamlFile(text: string, file: string, value: unknown): YamlFile {
   let located: { doc: Document; lineCounter: LineCounter } | undefined;
