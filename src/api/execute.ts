@@ -2,6 +2,7 @@ import { createAdapter } from '../adapters/registry.js';
 import { writeCompiledSql, writeManifest, writeRunResults } from '../artifacts/index.js';
 import { runProject, type Command, type RunEvent, type RunSummary } from '../runner/index.js';
 import { atTarget, compileRead, readProjectFiles, type OpenedProject, type ProjectOptions } from './open-project.js';
+import { recordCompileState } from './patch-compile.js';
 
 export interface ExecuteOptions extends ProjectOptions {
   command: Command;
@@ -40,7 +41,7 @@ export async function executeProject(options: ExecuteOptions): Promise<ExecuteOu
   try {
     project = compileRead(read, options);
     writeCompiledSql(project.compiled.manifest, project.files.root, project.files.config.paths.target, project.redactor);
-    writeManifest(project.compiled.manifest, project.files.root, project.files.config.paths.target, project.redactor);
+    recordCompileState(project, writeManifest(project.compiled.manifest, project.files.root, project.files.config.paths.target, project.redactor));
     options.onCompiled?.(project);
   } catch (error) {
     return closing(error);

@@ -1,5 +1,5 @@
 import { readParseCache, writeParseCache } from '../artifacts/index.js';
-import { compileProject, type CompiledProject } from '../compile/index.js';
+import { compileProject, recordingEnv, type CompiledProject } from '../compile/index.js';
 import { createRedactor, secretsInConfig, SqlkitError, type ErrorCode, type Redactor } from '../errors/index.js';
 import { readProject, type ProjectFiles } from '../project/index.js';
 
@@ -22,6 +22,9 @@ export interface OpenedProject {
   files: ProjectFiles;
   compiled: CompiledProject;
   redactor: Redactor;
+  env: Record<string, string | undefined>;
+  /** The environment variables the compile read. */
+  envReads: ReadonlySet<string>;
 }
 
 /**
@@ -58,7 +61,8 @@ export function compileRead({ files, redactor, env }: ReadProject, options: Pick
   const { root } = files;
   const targetPath = files.config.paths.target;
   const stored = options.partialParse === false ? undefined : readParseCache(root, targetPath);
-  const compiled = compileProject(files, { env, ...(stored ? { parseCache: stored.cache } : {}) });
+  const recording = recordingEnv(env);
+  const compiled = compileProject(files, { env: recording.env, ...(stored ? { parseCache: stored.cache } : {}) });
   // Sources may name their own credentials (location.s3.iam_role), and model config may hold some too (meta takes
   // any key). A test's config has the fixed keys of testConfigSchema, none a credential: half the nodes of a big project.
   for (const node of Object.values(compiled.manifest.nodes)) {
@@ -66,7 +70,7 @@ export function compileRead({ files, redactor, env }: ReadProject, options: Pick
     if ('config' in node && node.resourceType !== 'test') for (const secret of secretsInConfig(node.config, env)) redactor.add(secret);
   }
   if (compiled.parseCache.changed) writeParseCache(root, targetPath, compiled.parseCache, redactor, stored?.origin);
-  return { files, compiled, redactor };
+  return { files, compiled, redactor, env, envReads: recording.names };
 }
 
 /** Credentials in project.yml (target password, iam_role, the cluster's master password variable, secret vars). */

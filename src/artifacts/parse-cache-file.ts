@@ -19,7 +19,7 @@ type StoredCache = Omit<ParseCache, 'files'> & { files: StoredStamps };
  * File stamps in columns: paths and checksums as two strings, the numbers in one typed array. V8 copies strings and
  * typed arrays as raw bytes, where 10,000 small objects cost it about 40 ms to read back.
  */
-interface StoredStamps {
+export interface StoredStamps {
   paths: string;
   checksums: string;
   numbers: Float64Array;
@@ -104,7 +104,7 @@ function overlay<V>(base: Map<string, V>, changed: Map<string, V>, removed: read
   return merged;
 }
 
-function encodeStamps(files: ParseCache['files']): StoredStamps {
+export function encodeStamps(files: ParseCache['files']): StoredStamps {
   const paths: string[] = [];
   const checksums: string[] = [];
   const numbers = new Float64Array(files.size * STAMP_NUMBERS);
@@ -120,7 +120,7 @@ function encodeStamps(files: ParseCache['files']): StoredStamps {
   return { paths: paths.join('\n'), checksums: checksums.join(''), numbers: numbers.slice(0, i) };
 }
 
-function decodeStamps(stored: StoredStamps): ParseCache['files'] {
+export function decodeStamps(stored: StoredStamps): ParseCache['files'] {
   const files: ParseCache['files'] = new Map();
   const paths = stored.paths ? stored.paths.split('\n') : [];
   const { numbers, checksums } = stored;

@@ -66,6 +66,39 @@ export function writeCompiledSql(manifest: Manifest, projectRoot: string, target
   return written;
 }
 
+/**
+ * Writes the compiled SQL of a few nodes and updates their index entries, leaving every other file as it is: for a
+ * compile that knows no other node's SQL changed. Returns undefined, having written nothing, when the index is
+ * missing, was written by another build or under other secrets, or lacks one of the nodes.
+ */
+export function patchCompiledSql(nodes: readonly { compiledPath: string; compiledSql: string }[], projectRoot: string, targetPath: string, redactor: Redactor): number | undefined {
+  const indexFile = join(projectRoot, targetPath, 'compiled', INDEX);
+  const secretFree = !redactor.knowsSecrets();
+  const index = parseIndex(readText(indexFile));
+  if (!index || index.build !== SQLKIT_BUILD || index.secretFree !== secretFree) return undefined;
+  const paths = index.paths.split('\n');
+  const changes: { position: number; file: string; text: string; hash: string }[] = [];
+  for (const node of nodes) {
+    const position = paths.indexOf(node.compiledPath);
+    if (position === -1 || !node.compiledSql) return undefined;
+    const rendered = `${node.compiledSql}\n`;
+    const text = secretFree ? rendered : redactor.redact(rendered);
+    changes.push({ position, file: join(projectRoot, node.compiledPath), text, hash: fastHash(text) });
+  }
+  let { hashes } = index;
+  let written = 0;
+  for (const { position, file, text, hash } of changes) {
+    const start = position * FAST_HASH_LENGTH;
+    if (hashes.slice(start, start + FAST_HASH_LENGTH) === hash) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, secretFree ? redactor.redact(text) : text);
+    hashes = hashes.slice(0, start) + hash + hashes.slice(start + FAST_HASH_LENGTH);
+    written++;
+  }
+  if (written) writeFileSync(indexFile, JSON.stringify({ ...index, hashes }));
+  return written;
+}
+
 /** The hash a file had in the previous index: by position when the paths are the same as now, else by path. */
 function previousHashes(previous: CompiledIndex | undefined, current: CompiledIndex): (position: number, path: string) => string | undefined {
   if (!previous || previous.build !== current.build || previous.secretFree !== current.secretFree) return () => undefined;

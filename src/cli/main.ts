@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await clusterCommand(action, flags, setOutput(flags));
     });
   cli
-    .command('clean', 'Remove target/compiled, manifest.json, run_results.json and the parse cache')
+    .command('clean', 'Remove target/compiled, manifest.json, run_results.json, the parse cache and the compile state')
     .option('--all', 'Remove everything in the target folder, including a DuckDB database there')
     .action((flags: Record<string, unknown>) => {
       exitCode = cleanCommand(flags, setOutput(flags));

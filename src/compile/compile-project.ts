@@ -47,13 +47,7 @@ export interface CompiledProject {
 export function compileProject(files: ProjectFiles, options: CompileOptions): CompiledProject {
   const { config } = files;
   const errors: SqlkitError[] = [];
-  const engineOptions: TemplateEngineOptions = {
-    engineName: config.target.type,
-    target: { name: config.targetName, type: config.target.type, schema: config.target.schema, threads: config.target.threads },
-    projectName: config.name,
-    builtinMacros: [BUILTIN_TEST_MACROS],
-    macros: files.macros.map((file) => ({ path: file.path, text: rewriteTestBlocks(file.text) })),
-  };
+  const engineOptions = templateEngineOptions(files);
   const { engine, errors: macroErrors } = createTemplateEngine(engineOptions);
   errors.push(...macroErrors);
 
@@ -178,6 +172,18 @@ export function compileProject(files: ProjectFiles, options: CompileOptions): Co
     renderer,
     standaloneSql,
     parseCache: { ...next, changed, reusedModels },
+  };
+}
+
+/** What the template engine is built from: the target, the project's name and its macros. */
+export function templateEngineOptions(files: ProjectFiles): TemplateEngineOptions {
+  const { config } = files;
+  return {
+    engineName: config.target.type,
+    target: { name: config.targetName, type: config.target.type, schema: config.target.schema, threads: config.target.threads },
+    projectName: config.name,
+    builtinMacros: [BUILTIN_TEST_MACROS],
+    macros: files.macros.map((file) => ({ path: file.path, text: rewriteTestBlocks(file.text) })),
   };
 }
 

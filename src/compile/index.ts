@@ -1,4 +1,10 @@
-export { compileProject, type CompileOptions, type CompiledProject } from './compile-project.js';
+export { compileProject, templateEngineOptions, type CompileOptions, type CompiledProject } from './compile-project.js';
+export { fileChecksum } from './parse-cache.js';
+export { indexModelFiles, renderModelTemplate, buildModelNode } from './model-nodes.js';
+export { parseModelYamlFiles } from './model-yaml.js';
+export { parseSourceFiles } from './source-nodes.js';
+export { PlaceholderTable } from './placeholders.js';
+export { createSqlResolver } from './resolve-sql.js';
 export * from './manifest.js';
 export type { NodeRenderer } from './node-renderer.js';
 export { parseColumnType, isIntegerType, isTextType, type ColumnType } from './column-types.js';
@@ -6,3 +12,5 @@ export { quoteIdentifier, quoteRelation, trimStatement } from './sql-names.js';
 export { EPHEMERAL_PREFIX, injectCtes } from './resolve-sql.js';
 export type { ParseCache, ParseCacheUpdate } from './parse-cache.js';
 export { sameStamp } from './parse-cache.js';
+export { compileInputsDigest, recordingEnv, ALL_ENV } from './compile-inputs.js';
+export { patchModels, type PreviousCompile, type ModelsPatch } from './patch-models.js';

@@ -1,4 +1,5 @@
 import type { ModelConfig, TestConfig } from '../config/index.js';
+import type { Redactor } from '../errors/index.js';
 
 export const MANIFEST_SCHEMA_VERSION = 'sqlkit/manifest/v1';
 
@@ -120,4 +121,48 @@ export function isTest(node: ManifestNode | undefined): node is TestNode {
 /** A relation as SQL text, for places that only need a display name. */
 export function relationLabel(relation: RelationName): string {
   return `${relation.schema}.${relation.identifier}`;
+}
+
+/** A node's entry as manifest.json holds it. The SQL itself lives in compiled/ (compiledPath), not here. */
+export function manifestEntryText(id: string, node: ManifestNode, redactor: Pick<Redactor, 'redact'>): string {
+  if (!('compiledSql' in node)) return redactor.redact(`${JSON.stringify(id)}:${JSON.stringify(node)}`);
+  // JSON.stringify leaves out undefined values: setting the SQL aside costs less than a copy of the node, or a
+  // replacer (which takes stringify off V8's fast path).
+  const sql = node.compiledSql;
+  try {
+    (node as { compiledSql?: string }).compiledSql = undefined;
+    return redactor.redact(`${JSON.stringify(id)}:${JSON.stringify(node)}`);
+  } finally {
+    node.compiledSql = sql;
+  }
+}
+
+/**
+ * Where node `id`'s entry (`"id":{...}`, end exclusive) is in a manifest's text. Its key is followed by an object
+ * that opens with the same id as uniqueId, which nothing else in the text looks like unless a user's meta copies
+ * it: a text where the entry is not found exactly once gives undefined.
+ */
+export function locateManifestEntry(text: string, id: string): { start: number; end: number } | undefined {
+  const key = JSON.stringify(id);
+  const marker = `${key}:{"uniqueId":${key}`;
+  const start = text.indexOf(marker);
+  if (start === -1 || text.indexOf(marker, start + 1) !== -1) return undefined;
+  const end = jsonObjectEnd(text, start + key.length + 1);
+  return end === undefined ? undefined : { start, end };
+}
+
+/** The index after the object that opens at `open`, skipping strings; undefined when the text ends first. */
+function jsonObjectEnd(text: string, open: number): number | undefined {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[') {
+      depth++;
+    } else if ((c === '}' || c === ']') && --depth === 0) {
+      return i + 1;
+    }
+  }
+  return undefined;
 }

@@ -563,7 +563,7 @@ describe.concurrent('compile, show, debug and clean', () => {
     const dir = writeProject(demoFiles());
     expect((await runCli(['build'], { cwd: dir })).code).toBe(0);
     const target = join(dir, 'target');
-    expect(readdirSync(target).sort()).toEqual(['compiled', 'dev.duckdb', 'manifest.json', 'partial_parse.bin', 'run_results.json']);
+    expect(readdirSync(target).sort()).toEqual(['compile_state.bin', 'compiled', 'dev.duckdb', 'manifest.json', 'partial_parse.bin', 'run_results.json']);
     const clean = await runCli(['clean'], { cwd: dir });
     expect(clean.code, clean.stderr).toBe(0);
     expect(readdirSync(target)).toEqual(['dev.duckdb']);

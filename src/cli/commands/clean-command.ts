@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PARSE_CACHE_FILES } from '../../artifacts/index.js';
+import { COMPILE_STATE_FILE, PARSE_CACHE_FILES } from '../../artifacts/index.js';
 import { readProject } from '../../project/index.js';
 import { projectOptions, type GlobalFlags } from '../options.js';
 import type { Output } from '../output.js';
 
-const ARTIFACTS = ['compiled', 'manifest.json', 'run_results.json', ...PARSE_CACHE_FILES];
+const ARTIFACTS = ['compiled', 'manifest.json', 'run_results.json', COMPILE_STATE_FILE, ...PARSE_CACHE_FILES];
 
 /**
  * `sqlkit clean`: removes compiled SQL and artifacts from the target folder. The DuckDB database file lives there

@@ -1,4 +1,5 @@
-import { openProject } from '../../api/open-project.js';
+import { compileRead, readProjectFiles } from '../../api/open-project.js';
+import { compileByPatch, recordCompileState } from '../../api/patch-compile.js';
 import { writeCompiledSql, writeManifest } from '../../artifacts/index.js';
 import { selectNodes } from '../../graph/index.js';
 import { plural } from '../../util/text.js';
@@ -9,23 +10,28 @@ import { printWarning } from '../reporter.js';
 /** `sqlkit compile`: renders every node and writes target/compiled and manifest.json; never touches the warehouse. */
 export function compileCommand(selectors: string[], flags: GlobalFlags & SelectionFlags, output: Output): number {
   const started = performance.now();
-  const { files, compiled, redactor } = openProject(projectOptions(flags, output.redactor));
+  const options = projectOptions(flags, output.redactor);
+  const read = readProjectFiles(options);
   const select = listOf(flags.select, selectors);
   const exclude = listOf(flags.exclude);
+  // A selection prints SQL from the compiled nodes; --no-partial-parse asks for the whole compile.
+  const patched = !select && !exclude && options.partialParse !== false ? compileByPatch(read) : undefined;
+  if (patched) {
+    reportCompiled(output, { counts: patched.counts, written: patched.written, reused: patched.reusedModels, manifestPath: patched.manifestPath, patched: true }, started);
+    if (!output.json) output.out(whereWritten(patched.files.config.paths.target));
+    return 0;
+  }
+  const project = compileRead(read, options);
+  const { files, compiled, redactor } = project;
   // Checked before anything is written or printed, so a bad selector fails the same way in text and JSON output.
   const ids = select || exclude ? selectNodes(new Map(Object.entries(compiled.manifest.nodes)), compiled.graph, { ...(select ? { select } : {}), ...(exclude ? { exclude } : {}), onWarning: (message) => printWarning(output, message) }) : undefined;
   const written = writeCompiledSql(compiled.manifest, files.root, files.config.paths.target, redactor);
-  const manifestPath = writeManifest(compiled.manifest, files.root, files.config.paths.target, redactor);
-  const nodes = Object.values(compiled.manifest.nodes);
+  const manifest = writeManifest(compiled.manifest, files.root, files.config.paths.target, redactor);
+  recordCompileState(project, manifest);
   const counts: Record<string, number> = {};
-  for (const node of nodes) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
-  const ms = performance.now() - started;
-  const reused = compiled.parseCache.reusedModels;
-  if (output.json) {
-    output.event('compiled', { nodes: counts, written, reusedModels: reused, manifest: manifestPath, ms: Math.round(ms) });
-  } else {
-    const reuse = reused ? `; ${plural(reused, 'model')} reused from the parse cache` : '';
-    output.out(`Compiled ${Object.entries(counts).map(([k, n]) => plural(n, k, k === 'analysis' ? 'analyses' : `${k}s`)).join(', ')} in ${Math.round(ms)} ms (${plural(written, 'file')} written${reuse}).`);
+  for (const node of Object.values(compiled.manifest.nodes)) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
+  reportCompiled(output, { counts, written, reused: compiled.parseCache.reusedModels, manifestPath: manifest.file, patched: false }, started);
+  if (!output.json) {
     if (ids) {
       for (const id of ids) {
         const node = compiled.manifest.nodes[id]!;
@@ -36,7 +42,30 @@ export function compileCommand(selectors: string[], flags: GlobalFlags & Selecti
         }
       }
     }
-    output.out(`Compiled SQL: ${files.config.paths.target}/compiled/  Manifest: ${files.config.paths.target}/manifest.json`);
+    output.out(whereWritten(files.config.paths.target));
   }
   return 0;
+}
+
+interface CompileReport {
+  counts: Record<string, number>;
+  written: number;
+  reused: number;
+  manifestPath: string;
+  /** Whether the previous manifest was patched rather than the project compiled (see compileByPatch). */
+  patched: boolean;
+}
+
+function reportCompiled(output: Output, { counts, written, reused, manifestPath, patched }: CompileReport, started: number): void {
+  const ms = performance.now() - started;
+  if (output.json) {
+    output.event('compiled', { nodes: counts, written, reusedModels: reused, patched, manifest: manifestPath, ms: Math.round(ms) });
+    return;
+  }
+  const reuse = reused ? `; ${plural(reused, 'model')} reused from the parse cache` : '';
+  output.out(`Compiled ${Object.entries(counts).map(([k, n]) => plural(n, k, k === 'analysis' ? 'analyses' : `${k}s`)).join(', ')} in ${Math.round(ms)} ms (${plural(written, 'file')} written${reuse}).`);
+}
+
+function whereWritten(targetPath: string): string {
+  return `Compiled SQL: ${targetPath}/compiled/  Manifest: ${targetPath}/manifest.json`;
 }
