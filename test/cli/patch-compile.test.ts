@@ -114,6 +114,8 @@ describe('compile by patch', () => {
     const result = await compileAndCompare(dir);
     expect(result.event).toMatchObject({ patched: true, written: 0, reusedModels: 6 });
     expect(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).not.toBe(before);
+    const text = await runCli(['compile'], { cwd: dir, env: { SQLKIT_TEST_REGION: undefined } });
+    expect(text.stdout).toMatch(/^Compiled 1 source, 6 models, 1 analysis, 5 tests in \d+ ms \(0 files written; manifest patched, 6 models unchanged\)\.$/m);
   });
 
   it.each([

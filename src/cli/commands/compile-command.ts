@@ -62,7 +62,7 @@ function reportCompiled(output: Output, { counts, written, reused, manifestPath,
     output.event('compiled', { nodes: counts, written, reusedModels: reused, patched, manifest: manifestPath, ms: Math.round(ms) });
     return;
   }
-  const reuse = reused ? `; ${plural(reused, 'model')} reused from the parse cache` : '';
+  const reuse = patched ? `; manifest patched, ${plural(reused, 'model')} unchanged` : reused ? `; ${plural(reused, 'model')} reused from the parse cache` : '';
   output.out(`Compiled ${Object.entries(counts).map(([k, n]) => plural(n, k, k === 'analysis' ? 'analyses' : `${k}s`)).join(', ')} in ${Math.round(ms)} ms (${plural(written, 'file')} written${reuse}).`);
 }
 
