@@ -20,7 +20,8 @@ export interface PatchedCompile {
  * `sqlkit compile` after an edit to a few model files, without compiling the project again: when nothing but those
  * files changed since the last compile and the edit stays inside them (see patchModels), their manifest entries
  * and compiled files are rewritten and the rest of manifest.json is copied as text. The result is the file a whole
- * compile writes. Undefined, having written nothing, when that does not hold: the caller compiles the project.
+ * compile writes. Undefined when that does not hold: the caller then compiles the project, which writes every
+ * artifact afresh (a compiled file this may have written first included).
  */
 export function compileByPatch({ files, redactor, env }: ReadProject): PatchedCompile | undefined {
   const target = files.config.paths.target;
