@@ -4,8 +4,8 @@ import { duckdbE2eProject, expectOk, vars, type DuckdbE2eProject, type SqlkitRun
 import { removeTempProjects } from '../support/temp-project.js';
 
 // Appends on DuckDB keep the table's row groups full (src/adapters/duckdb/duckdb-row-groups.ts): a part-filled last
-// group under half full is written again with the new rows, and where the last group starts is recorded beside the
-// table. Each run is checked against DuckDB's own description of the table's storage, read after sqlkit closed the
+// group under half full is written again with the new rows when DuckDB would merge it with them otherwise, and where
+// the last group starts is recorded beside the table. Each run is checked against DuckDB's own description of the table's storage, read after sqlkit closed the
 // database (so after its checkpoint), and against the rows the table must hold.
 
 afterAll(removeTempProjects);
@@ -62,7 +62,7 @@ where id > (select max(id) from {{ this }})
   const rowsOf = (p: DuckdbE2eProject) =>
     p.query<{ n: number; ids: number; low: number; high: number }>('select count(*)::int as n, count(distinct id)::int as ids, min(id)::int as low, max(id)::int as high from main.events_log');
 
-  it('moves a tail under half a group into an append that fills a group with it, and keeps every row once', async () => {
+  it('moves a tail under half a group into an append DuckDB would merge it with, and keeps every row once', async () => {
     const p = duckdbE2eProject({ 'models/events_log.sql': model });
     const id = 'model.demo.events_log';
 
@@ -72,18 +72,19 @@ where id > (select max(id) from {{ this }})
     const tail = built.at(-1)!;
     expect(tail).toBeLessThan(GROUP / 2);
 
-    // 100,000 new rows after a tail under half a group, together over a group: the tail's rows are written again
-    // ahead of them, and the table ends in one full group and one part-filled group.
-    const second = await p.sqlkit('run', ...vars({ to: 250_000, run_marker: 'm2' }));
+    // 250,760 new rows after a tail under half a group: left where it is, the tail, the append's two full groups
+    // and its last 5,000 rows would fit in three groups, which DuckDB's checkpoint would rewrite. So the tail's
+    // rows are written again ahead of the new ones, and the table ends in full groups and one part-filled group.
+    const second = await p.sqlkit('run', ...vars({ to: 400_760, run_marker: 'm2' }));
     expectOk(second);
-    expect(second.result('events_log')).toMatchObject({ rowsAffected: 100_000, message: '100000 rows inserted' });
+    expect(second.result('events_log')).toMatchObject({ rowsAffected: 250_760, message: '250760 rows inserted' });
     expect(movesTail(second, id)).toBe(true);
     const afterSecond = await expectRecordMatchesStorage(p, 'main', 'events_log');
-    expect(afterSecond).toEqual([...built.slice(0, -1), ...packed(tail + 100_000)]);
-    expect(await rowsOf(p)).toEqual([{ n: 250_000, ids: 250_000, low: 0, high: 249_999 }]);
+    expect(afterSecond).toEqual([...built.slice(0, -1), ...packed(tail + 250_760)]);
+    expect(await rowsOf(p)).toEqual([{ n: 400_760, ids: 400_760, low: 0, high: 400_759 }]);
 
     // 10,000 rows do not fill a group with the tail: they are left to DuckDB, which may merge the two at the end.
-    const third = await p.sqlkit('run', ...vars({ to: 260_000, run_marker: 'm3' }));
+    const third = await p.sqlkit('run', ...vars({ to: 410_760, run_marker: 'm3' }));
     expectOk(third);
     expect(third.result('events_log')).toMatchObject({ rowsAffected: 10_000 });
     expect(movesTail(third, id)).toBe(false);
@@ -93,19 +94,36 @@ where id > (select max(id) from {{ this }})
     expect(smallTail).toBe(afterSecond.at(-1)! + 10_000);
 
     // 300,000 new rows: the part-filled groups move, and every group but the last is full.
-    const fourth = await p.sqlkit('run', ...vars({ to: 560_000, run_marker: 'm4' }));
+    const fourth = await p.sqlkit('run', ...vars({ to: 710_760, run_marker: 'm4' }));
     expectOk(fourth);
     expect(fourth.result('events_log')).toMatchObject({ rowsAffected: 300_000 });
     expect(movesTail(fourth, id)).toBe(true);
     const afterFourth = await expectRecordMatchesStorage(p, 'main', 'events_log');
     expect(afterFourth).toEqual([...afterSecond.slice(0, -1), ...packed(smallTail + 300_000)]);
-    expect(await rowsOf(p)).toEqual([{ n: 560_000, ids: 560_000, low: 0, high: 559_999 }]);
+    expect(await rowsOf(p)).toEqual([{ n: 710_760, ids: 710_760, low: 0, high: 710_759 }]);
     expect(await p.query(`select run_marker, count(*)::int as n from main.events_log group by 1 order by 1`)).toEqual([
       { run_marker: 'm1', n: 150_000 },
-      { run_marker: 'm2', n: 100_000 },
+      { run_marker: 'm2', n: 250_760 },
       { run_marker: 'm3', n: 10_000 },
       { run_marker: 'm4', n: 300_000 },
     ]);
+  });
+
+  it('leaves a tail under half a group where the groups an append writes could not merge with it', async () => {
+    const p = duckdbE2eProject({ 'models/events_log.sql': model });
+    const id = 'model.demo.events_log';
+    expectOk(await p.sqlkit('run', ...vars({ to: 150_000, run_marker: 'm1' })));
+    const built = await expectRecordMatchesStorage(p, 'main', 'events_log');
+    expect(built.at(-1)).toBeLessThan(GROUP / 2);
+
+    // The tail and 100,000 new rows hold more than a group, so DuckDB cannot merge them: both stay as written,
+    // through sqlkit's close and DuckDB's checkpoint.
+    const second = await p.sqlkit('run', ...vars({ to: 250_000, run_marker: 'm2' }));
+    expectOk(second);
+    expect(second.result('events_log')).toMatchObject({ rowsAffected: 100_000 });
+    expect(movesTail(second, id)).toBe(false);
+    expect(await expectRecordMatchesStorage(p, 'main', 'events_log')).toEqual([...built, 100_000]);
+    expect(await rowsOf(p)).toEqual([{ n: 250_000, ids: 250_000, low: 0, high: 249_999 }]);
   });
 
   it('reads the storage again when the table changed outside sqlkit, and moves no rows of a table with a unique index', async () => {
@@ -116,21 +134,22 @@ where id > (select max(id) from {{ this }})
 
     // Rows appended by hand: the record no longer says where the table ends.
     await writeByHand(p, `insert into main.events_log select id, 'by hand', 'hand' from range(130000, 130010) as r(id)`);
-    const second = await p.sqlkit('run', ...vars({ to: 250_000, run_marker: 'm2' }));
+    const second = await p.sqlkit('run', ...vars({ to: 400_000, run_marker: 'm2' }));
     expectOk(second);
-    expect(second.result('events_log')).toMatchObject({ rowsAffected: 119_990 });
+    expect(second.result('events_log')).toMatchObject({ rowsAffected: 269_990 });
     expect(movesTail(second, id)).toBe(true);
     const sizes = await expectRecordMatchesStorage(p, 'main', 'events_log');
-    expect(sizes).toEqual(packed(250_000));
-    expect(await rowsOf(p)).toEqual([{ n: 250_000, ids: 250_000, low: 0, high: 249_999 }]);
+    expect(sizes).toEqual(packed(400_000));
+    expect(await rowsOf(p)).toEqual([{ n: 400_000, ids: 400_000, low: 0, high: 399_999 }]);
     expect(await p.query(`select count(*)::int as n from main.events_log where run_marker = 'hand' and tag = 'by hand'`)).toEqual([{ n: 10 }]);
 
-    // With a unique index, the tail would move (under half a group, and the append fills a group) but stays.
+    // With a unique index, the tail would move (under half a group, and DuckDB could merge it with the append's
+    // groups, were it not that it never merges the groups of a table with an index) but stays.
     await writeByHand(p, 'create unique index events_log_id on main.events_log (id)');
-    const third = await p.sqlkit('run', ...vars({ to: 380_000, run_marker: 'm3' }));
+    const third = await p.sqlkit('run', ...vars({ to: 530_000, run_marker: 'm3' }));
     expectOk(third);
     expect(movesTail(third, id)).toBe(false);
-    expect(await rowsOf(p)).toEqual([{ n: 380_000, ids: 380_000, low: 0, high: 379_999 }]);
+    expect(await rowsOf(p)).toEqual([{ n: 530_000, ids: 530_000, low: 0, high: 529_999 }]);
   });
 
   it('keeps the old rows and the old record when the append fails', async () => {
@@ -143,15 +162,17 @@ where id > (select max(id) from {{ this }})
     const p = duckdbE2eProject({ 'models/numbers.sql': failing });
     expectOk(await p.sqlkit('run', ...vars({ to: 1_000 })));
     const before = await recorded(p, 'main', 'numbers');
-    const failed = await p.sqlkit('run', ...vars({ to: 1_000 + GROUP, fail: true }));
+    // 1,000 rows, then two full groups and 1,000 rows: left where it is, the tail would be merged with them.
+    const to = 1_000 + 2 * GROUP + 1_000;
+    const failed = await p.sqlkit('run', ...vars({ to, fail: true }));
     expect(failed.result('numbers')).toMatchObject({ status: 'error' });
     // The new rows are staged, but their text cannot go into the integer column: the insert fails after the
     // tail's rows were deleted, and the transaction brings them back.
     expect(movesTail(failed, 'model.demo.numbers')).toBe(true);
     expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from main.numbers')).toEqual([{ n: 1_000, ids: 1_000 }]);
     expect(await recorded(p, 'main', 'numbers')).toEqual(before);
-    expectOk(await p.sqlkit('run', ...vars({ to: 1_000 + GROUP })));
-    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from main.numbers')).toEqual([{ n: 1_000 + GROUP, ids: 1_000 + GROUP }]);
+    expectOk(await p.sqlkit('run', ...vars({ to })));
+    expect(await p.query('select count(*)::int as n, count(distinct id)::int as ids from main.numbers')).toEqual([{ n: to, ids: to }]);
     await expectRecordMatchesStorage(p, 'main', 'numbers');
   });
 });

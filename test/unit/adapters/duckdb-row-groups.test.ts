@@ -12,12 +12,17 @@ describe('the tail of part-filled row groups', () => {
     expect(tailStart([G, 63_145, G, 27_295])).toBe(G + 63_145 + G);
   });
 
-  it('moves into an append when under half a group and the two fill a group', () => {
+  it('moves into an append when under half a group, the two fill a group, and DuckDB would merge them otherwise', () => {
     const tail = (rows: number) => ({ start: 0, end: rows, rows });
+    // One day of plays: [27,295, G, G, 19,193] fits in three groups.
     expect(movesTail(tail(27_295), 264_953)).toBe(true);
     expect(movesTail(tail(27_295), G - 27_295)).toBe(true);
     expect(movesTail(tail(27_295), G - 27_296)).toBe(false);
     expect(movesTail(tail(G / 2 - 1), undefined)).toBe(true);
+    // One day of events: [49,484, G, G, 87,574] does not fit in three groups, nor [27,120, 100,000] in one.
+    expect(movesTail(tail(49_484), 333_334)).toBe(false);
+    expect(movesTail(tail(27_120), 100_000)).toBe(false);
+    expect(movesTail(tail(27_120), 300_000)).toBe(true);
     // At least half a group: DuckDB never merges it, so it stays.
     expect(movesTail(tail(G / 2), 1_000_000)).toBe(false);
     expect(movesTail(tail(84_810), undefined)).toBe(false);
