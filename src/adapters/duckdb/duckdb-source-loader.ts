@@ -45,10 +45,11 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     },
     // An append writes the rows in order (sorted by file), so that they fill whole row groups (duckdb-row-groups.ts):
     // rows inserted in parallel land in part-filled groups, which DuckDB's checkpoint then rewrites to merge them.
-    // Reading the files in order would do too, but slows the read by a third.
+    // Reading the files in order would do too, but slows the read by a third. The rows of one file need no sort
+    // key of their own: comparing its name on every row cost 5% of a day's 333,334 events.
     write: async (rows) =>
       append
-        ? { before: append.before, write: append.insert(rows, ['sqlkit_file']), after: append.after }
+        ? { before: append.before, write: plan.files.length > 1 ? append.insert(rows, ['sqlkit_file']) : append.insert(`select * exclude (sqlkit_file) from (${rows})`), after: append.after }
         : {
             before: [],
             write: `create table ${dialect.quoteRelation(request.staging)} as select ${columnList} from (${rows})`,
