@@ -1,6 +1,6 @@
 import { secretsInConfig, type Redactor } from '../errors/index.js';
 import type { ProjectFiles } from '../project/index.js';
-import { createTemplateEngine } from '../templating/index.js';
+import { createTemplateEngine, type TemplateEngine } from '../templating/index.js';
 import type { CompileScope } from './compile-hooks.js';
 import { templateEngineOptions } from './compile-project.js';
 import { locateManifestEntry, manifestEntryText, type ManifestNode, type ModelNode } from './manifest.js';
@@ -70,7 +70,7 @@ export function patchModels(files: ProjectFiles, env: Record<string, string | un
     };
     try {
       for (const info of edited) {
-        const node = patchedNode(info, entries, scope, files, engine, redactor, env);
+        const node = patchedNode(info, { files, entries, engine, scope, redactor });
         if (!node) return undefined;
         replaced.set(node.uniqueId, node);
       }
@@ -82,15 +82,15 @@ export function patchModels(files: ProjectFiles, env: Record<string, string | un
   return { replaced, checksums, stamps: next.files, reusedModels: infos.length - edited.length };
 }
 
-function patchedNode(
-  info: ModelFileInfo,
-  entries: ReturnType<typeof manifestEntries>,
-  scope: CompileScope,
-  files: ProjectFiles,
-  engine: ReturnType<typeof createTemplateEngine>['engine'],
-  redactor: Redactor,
-  env: Record<string, string | undefined>,
-): ModelNode | undefined {
+interface PatchContext {
+  files: ProjectFiles;
+  entries: ReturnType<typeof manifestEntries>;
+  engine: TemplateEngine;
+  scope: CompileScope;
+  redactor: Redactor;
+}
+
+function patchedNode(info: ModelFileInfo, { files, entries, engine, scope, redactor }: PatchContext): ModelNode | undefined {
   const old = entries.node(info.uniqueId);
   if (old?.resourceType !== 'model' || old.config.materialized === 'ephemeral') return undefined;
   // The YAML files are unchanged, so the entry describing the model is in the file that described it before.
@@ -104,7 +104,7 @@ function patchedNode(
   const node = buildModelNode(info, render, scope, yamlEntry);
   if (!node || node.config.materialized === 'ephemeral') return undefined;
   // A credential in the model's config (meta takes any key) would have to be redacted from every other entry too.
-  if (secretsInConfig(node.config, env).length) return undefined;
+  if (secretsInConfig(node.config, scope.env).length) return undefined;
   const nodes = new Map<string, ManifestNode>([[node.uniqueId, node]]);
   for (const id of new Set([...node.dependsOn, ...scope.placeholders.referencedIn(render.renderedSql)])) {
     if (id === node.uniqueId) continue;
@@ -118,11 +118,15 @@ function patchedNode(
   return unchangedElsewhere ? node : undefined;
 }
 
-/** Node entries of the previous manifest.json, read one at a time. */
+/** Node entries of the previous manifest.json, read one at a time (each a search of the whole text, so kept). */
 function manifestEntries({ manifestText }: PreviousCompile) {
+  const found = new Map<string, string | undefined>();
   const text = (id: string): string | undefined => {
-    const span = locateManifestEntry(manifestText, id);
-    return span && manifestText.slice(span.start, span.end);
+    if (!found.has(id)) {
+      const span = locateManifestEntry(manifestText, id);
+      found.set(id, span && manifestText.slice(span.start, span.end));
+    }
+    return found.get(id);
   };
   const node = (id: string): ManifestNode | undefined => {
     const entry = text(id);
