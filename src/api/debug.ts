@@ -1,4 +1,5 @@
 import { createAdapter } from '../adapters/registry.js';
+import { nodeCounts } from '../compile/index.js';
 import { toSqlkitError, type SqlkitError } from '../errors/index.js';
 import { atTarget, openProject, type ProjectOptions } from './open-project.js';
 
@@ -16,8 +17,7 @@ export interface DebugReport {
 /** `sqlkit debug`: checks the project compiles and the warehouse answers a query. */
 export async function debugProject(options: ProjectOptions): Promise<DebugReport> {
   const { files, compiled } = openProject(options);
-  const counts: Record<string, number> = {};
-  for (const node of Object.values(compiled.manifest.nodes)) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
+  const counts = nodeCounts(Object.values(compiled.manifest.nodes));
   const adapter = await createAdapter(files.config.target, files.root);
   const report: DebugReport = {
     projectDir: files.root,

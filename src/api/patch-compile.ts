@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, patchCompiledSql, patchManifest, readCompileState, writeCompileState, type WrittenManifest } from '../artifacts/index.js';
-import { ALL_ENV, compileInputsDigest, isSource, parseSourceFiles, patchModels, recordingEnv } from '../compile/index.js';
+import { ALL_ENV, compileInputsDigest, isSource, nodeCounts, parseSourceFiles, patchModels, recordingEnv } from '../compile/index.js';
 import { secretsInConfig, type SqlkitError } from '../errors/index.js';
 import type { ProjectFiles } from '../project/index.js';
 import type { OpenedProject, ReadProject } from './open-project.js';
@@ -51,7 +51,8 @@ export function compileByPatch({ files, redactor, env }: ReadProject): PatchedCo
   if (!manifest) return undefined;
   const envNames = [...new Set([...state.envNames, ...recording.names])];
   writeCompileState(files.root, target, {
-    inputs: compileInputsDigest(files, sources.nodes, env, envNames, redactor),
+    // The digest covers the values of the variables read: a patch that read a new one hashes them again.
+    inputs: envNames.length === state.envNames.length ? state.inputs : compileInputsDigest(files, sources.nodes, env, envNames, redactor),
     manifest: manifest.stamp,
     counts: state.counts,
     envNames,
@@ -74,13 +75,11 @@ export function recordCompileState(project: OpenedProject, manifest: WrittenMani
     return;
   }
   const nodes = Object.values(compiled.manifest.nodes);
-  const counts: Record<string, number> = {};
-  for (const node of nodes) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
   const envNames = [...envReads];
   writeCompileState(files.root, target, {
     inputs: compileInputsDigest(files, nodes.filter(isSource), env, envNames, redactor),
     manifest: manifest.stamp,
-    counts,
+    counts: nodeCounts(nodes),
     envNames,
     checksums: modelChecksums(compiled.parseCache.models),
     stamps: compiled.parseCache.files,

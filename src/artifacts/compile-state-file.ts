@@ -3,12 +3,11 @@ import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ParseCache } from '../compile/index.js';
 import { SQLKIT_BUILD } from './build-id.js';
-import { decodeStamps, encodeStamps, type StoredStamps } from './parse-cache-file.js';
+import { CHECKSUM_LENGTH, decodeStamps, encodeStamps, type StoredStamps } from './parse-cache-file.js';
 import { writeFileAtomically, type WrittenStamp } from './write-atomically.js';
 
 export const COMPILE_STATE_FILE = 'compile_state.bin';
 const FORMAT = 1;
-const CHECKSUM_LENGTH = 64;
 
 /**
  * What `sqlkit compile` needs to bring manifest.json up to date after a few model files changed, without compiling

@@ -26,7 +26,8 @@ export interface StoredStamps {
 }
 
 const STAMP_NUMBERS = 4;
-const CHECKSUM_LENGTH = 64;
+/** A SHA-256 in hex, as model checksums are. */
+export const CHECKSUM_LENGTH = 64;
 
 /** Where a cache read from disk came from: the base file's id and content, so a write can store only what changed. */
 export interface ParseCacheOrigin {

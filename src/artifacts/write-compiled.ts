@@ -36,8 +36,7 @@ export function writeCompiledSql(manifest: Manifest, projectRoot: string, target
   const texts: string[] = [];
   for (const node of Object.values(manifest.nodes)) {
     if (!('compiledPath' in node) || !node.compiledSql) continue;
-    const rendered = `${node.compiledSql}\n`;
-    const text = secretFree ? rendered : redactor.redact(rendered);
+    const text = compiledText(node.compiledSql, secretFree, redactor);
     paths.push(node.compiledPath);
     hashes.push(fastHash(text));
     texts.push(text);
@@ -55,7 +54,7 @@ export function writeCompiledSql(manifest: Manifest, projectRoot: string, target
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(file, secretFree ? redactor.redact(texts[i]!) : texts[i]!);
+    writeCompiledFile(file, texts[i]!, secretFree, redactor);
     written++;
   }
   const indexText = JSON.stringify(index);
@@ -81,8 +80,7 @@ export function patchCompiledSql(nodes: readonly { compiledPath: string; compile
   for (const node of nodes) {
     const position = paths.indexOf(node.compiledPath);
     if (position === -1 || !node.compiledSql) return undefined;
-    const rendered = `${node.compiledSql}\n`;
-    const text = secretFree ? rendered : redactor.redact(rendered);
+    const text = compiledText(node.compiledSql, secretFree, redactor);
     changes.push({ position, file: join(projectRoot, node.compiledPath), text, hash: fastHash(text) });
   }
   let { hashes } = index;
@@ -91,12 +89,23 @@ export function patchCompiledSql(nodes: readonly { compiledPath: string; compile
     const start = position * FAST_HASH_LENGTH;
     if (hashes.slice(start, start + FAST_HASH_LENGTH) === hash) continue;
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, secretFree ? redactor.redact(text) : text);
+    writeCompiledFile(file, text, secretFree, redactor);
     hashes = hashes.slice(0, start) + hash + hashes.slice(start + FAST_HASH_LENGTH);
     written++;
   }
   if (written) writeFileSync(indexFile, JSON.stringify({ ...index, hashes }));
   return written;
+}
+
+/** A compiled file's text as its index hash covers it: redacted already when a secret is known (see CompiledIndex). */
+function compiledText(sql: string, secretFree: boolean, redactor: Redactor): string {
+  const rendered = `${sql}\n`;
+  return secretFree ? rendered : redactor.redact(rendered);
+}
+
+/** Writes a compiled file's text (from compiledText), redacted by its shape rules where that was left to now. */
+function writeCompiledFile(file: string, text: string, secretFree: boolean, redactor: Redactor): void {
+  writeFileSync(file, secretFree ? redactor.redact(text) : text);
 }
 
 /** The hash a file had in the previous index: by position when the paths are the same as now, else by path. */

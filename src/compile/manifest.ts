@@ -118,6 +118,13 @@ export function isTest(node: ManifestNode | undefined): node is TestNode {
   return node?.resourceType === 'test';
 }
 
+/** How many nodes of each resource type, in the order the types first appear. */
+export function nodeCounts(nodes: Iterable<ManifestNode>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const node of nodes) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
+  return counts;
+}
+
 /** A relation as SQL text, for places that only need a display name. */
 export function relationLabel(relation: RelationName): string {
   return `${relation.schema}.${relation.identifier}`;

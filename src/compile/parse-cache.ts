@@ -53,7 +53,7 @@ function settledStamp(file: ProjectFile, readAt: number | undefined): DiskStamp 
  * A model file's SHA-256, from the previous compile when the file's stamp is the one its checksum was taken under
  * (no read needed), else from its text. The result is recorded in `next` under the file's settled stamp.
  */
-export function fileChecksum(file: ProjectFile, readAt: number | undefined, previous: ParseCache | undefined, next: ParseCacheUpdate): string {
+export function fileChecksum(file: ProjectFile, readAt: number | undefined, previous: Pick<ParseCache, 'files'> | undefined, next: ParseCacheUpdate): string {
   const stamp = settledStamp(file, readAt);
   if (!stamp) return sha256(file.text);
   const known = previous?.files.get(file.path);

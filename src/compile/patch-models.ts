@@ -42,11 +42,10 @@ const MAX_EDITED = 100;
  */
 export function patchModels(files: ProjectFiles, env: Record<string, string | undefined>, sources: ParsedSources, previous: PreviousCompile, redactor: Redactor): ModelsPatch | undefined {
   const { config } = files;
-  const stampsBefore: ParseCache = { key: '', models: new Map(), yamls: new Map(), files: previous.stamps };
   const next = emptyParseCache('');
   const checksums = new Map<string, string>();
   const infos = indexModelFiles(files.models, config.name, config.paths.models, [], (file) => {
-    const checksum = fileChecksum(file, files.readAt, stampsBefore, next);
+    const checksum = fileChecksum(file, files.readAt, { files: previous.stamps }, next);
     checksums.set(file.path, checksum);
     return checksum;
   });

@@ -1,6 +1,7 @@
 import { compileRead, readProjectFiles } from '../../api/open-project.js';
 import { compileByPatch, recordCompileState } from '../../api/patch-compile.js';
 import { writeCompiledSql, writeManifest } from '../../artifacts/index.js';
+import { nodeCounts } from '../../compile/index.js';
 import { selectNodes } from '../../graph/index.js';
 import { plural } from '../../util/text.js';
 import { listOf, projectOptions, type GlobalFlags, type SelectionFlags } from '../options.js';
@@ -28,8 +29,7 @@ export function compileCommand(selectors: string[], flags: GlobalFlags & Selecti
   const written = writeCompiledSql(compiled.manifest, files.root, files.config.paths.target, redactor);
   const manifest = writeManifest(compiled.manifest, files.root, files.config.paths.target, redactor);
   recordCompileState(project, manifest);
-  const counts: Record<string, number> = {};
-  for (const node of Object.values(compiled.manifest.nodes)) counts[node.resourceType] = (counts[node.resourceType] ?? 0) + 1;
+  const counts = nodeCounts(Object.values(compiled.manifest.nodes));
   reportCompiled(output, { counts, written, reused: compiled.parseCache.reusedModels, manifestPath: manifest.file, patched: false }, started);
   if (!output.json) {
     if (ids) {
