@@ -1,6 +1,6 @@
 import type { ColumnType, RelationName } from '../compile/index.js';
 import type { ModelConfig } from '../config/index.js';
-import type { ColumnDescription, RelationType, SqlDialect } from './types.js';
+import type { ColumnDescription, InsertedRows, RelationType, SqlDialect } from './types.js';
 
 /** A SQL string literal: quotes doubled, the same on every engine (and in catalog queries made outside a dialect). */
 export function sqlStringLiteral(value: string): string {
@@ -85,9 +85,8 @@ export class BaseDialect implements SqlDialect {
     return this.temporarySchema === undefined ? this.createTableAs(relation, sql, config) : `create temporary table ${this.quoteRelation(relation)} as\n${sql}`;
   }
 
-  /** A temporary view is named without its schema: DuckDB takes `temp` as a catalog for views, not as a schema. */
-  createStagingView(relation: RelationName, sql: string): string {
-    return this.temporarySchema === undefined ? this.createView(relation, sql) : `create temporary view ${this.quoteIdentifier(relation.identifier)} as\n${sql}`;
+  describeQuery(sql: string): string {
+    return `select * from (\n${sql}\n) as sqlkit_model limit 0`;
   }
 
   deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates: readonly string[] = []): string {
@@ -104,12 +103,12 @@ export class BaseDialect implements SqlDialect {
    * `insertedRows` tells the inserted rows apart (see AppendPlan.insertedRows). The predicates' `sqlkit_new` names
    * the inserted rows, as it names the staging relation in deleteMatching.
    */
-  deleteReplaced(target: RelationName, uniqueKey: readonly string[], predicates: readonly string[], insertedRows: (table: string) => string): string {
+  deleteReplaced(target: RelationName, uniqueKey: readonly string[], predicates: readonly string[], insertedRows: InsertedRows): string {
     const table = this.quoteRelation(target);
     const on = uniqueKey.map((k) => `${table}.${this.quoteIdentifier(k)} = sqlkit_new.${this.quoteIdentifier(k)}`).join(' and ');
     const narrowed = predicates.map((p) => ` and (${bindRelationPlaceholders(p, { sqlkit_dest: table, sqlkit_new: 'sqlkit_new' })})`).join('');
-    return `with sqlkit_new as (select * from ${table} where ${insertedRows(table)})
-delete from ${table} using sqlkit_new where ${on} and not (${insertedRows(table)})${narrowed}`;
+    return `with sqlkit_new as (${insertedRows.added})
+delete from ${table} using sqlkit_new where ${on} and ${insertedRows.older(table, 'sqlkit_new')}${narrowed}`;
   }
 
   /** How the delete of a merge qualifies a relation's key columns. */

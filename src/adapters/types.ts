@@ -77,12 +77,12 @@ export interface SqlDialect {
   /** The relation an incremental run stages its new rows in (a temporary table where the session allows). */
   stagingRelation(target: RelationName, identifier: string): RelationName;
   createStagingTableAs(relation: RelationName, sql: string, config?: ModelConfig): string;
-  /** A view of a query, where createStagingTableAs would put its rows (temporary where the session allows). */
-  createStagingView(relation: RelationName, sql: string): string;
+  /** A statement whose result has the columns a query's would have, and no rows. */
+  describeQuery(sql: string): string;
   /** Deletes the target's rows whose key is among the staged rows, narrowed by incremental_predicates. */
   deleteMatching(target: RelationName, staging: RelationName, uniqueKey: readonly string[], predicates?: readonly string[]): string;
   /** Deletes the target's older rows whose key is among the rows an insert just added (AppendPlan.insertedRows). */
-  deleteReplaced(target: RelationName, uniqueKey: readonly string[], predicates: readonly string[], insertedRows: (table: string) => string): string;
+  deleteReplaced(target: RelationName, uniqueKey: readonly string[], predicates: readonly string[], insertedRows: InsertedRows): string;
   insertFrom(target: RelationName, staging: RelationName, columns: readonly string[]): string;
   addColumn(target: RelationName, column: ColumnDescription): string;
   /** Statistics refresh after a bulk write, for engines whose planner needs it; undefined when not needed. */
@@ -200,6 +200,17 @@ export interface TableAppends {
   recordBuilt(session: Session, target: RelationName): Promise<string[]>;
 }
 
+/** See AppendPlan.insertedRows. */
+export interface InsertedRows {
+  /** A query of the rows the insert added, and of no other (with their columns, and maybe more). */
+  added: string;
+  /**
+   * Holds for the table's rows that were there before the insert and stay after it: the ones a delete may find
+   * replaced. `added` names the added rows' relation, for the row of theirs being compared.
+   */
+  older(table: string, added: string): string;
+}
+
 export interface AppendOptions {
   /** Keeps the append's temporary names apart from other appends'. */
   suffix: string;
@@ -208,24 +219,22 @@ export interface AppendOptions {
   signal?: AbortSignal;
 }
 
-/** One append, as statements of the append's transaction: `before`, then `insert(...)`, then `after`. */
+/** One append, as statements of the append's transaction: `insert(...)`, then `after`. */
 export interface AppendPlan {
-  before: string[];
   /**
    * Inserts the rows a query selects, by column name (target columns it lacks are null). Columns named in
    * `orderBy` order the rows and are not inserted.
    */
   insert(rows: string, orderBy?: readonly string[]): string;
   after: string[];
-  /** How many of the rows inserted were already in the table (moved, not new), from the results of `before`. */
-  movedRows(beforeResults: readonly QueryResult[]): number;
+  /** How many of the rows inserted were already in the table (moved, not new), from the results of `after`. */
+  movedRows(afterResults: readonly QueryResult[]): number;
   /**
-   * Inside the append's transaction, after the insert: a condition on the table's rows (its columns qualified by
-   * `table`) that holds for the rows the insert added and for no other. Absent where the append writes rows
-   * already in the table again, as those would match it too, and where the table has an index (a unique key would
-   * refuse a new row while the row it replaces is still there).
+   * Inside the append's transaction, after the insert and before `after`: the rows the insert added, and a
+   * condition that tells the older rows a delete of replaced rows may remove. Absent where the table has an index (a unique key would refuse a new row while the row it
+   * replaces is still there).
    */
-  insertedRows?: (table: string) => string;
+  insertedRows?: InsertedRows;
   /** Session settings the insert needs, set before the transaction and reset after it. */
   orderedSession?: { enter: string; leave: string };
   /** The same append once the number of rows it adds is known (the table is not read again). */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { duckdbE2eProject, expectExit, expectOk, RAW_FROM_VARS, vars } from '../support/duckdb-e2e.js';
+import { duckdbE2eProject, executeDuckdb, expectExit, expectOk, RAW_FROM_VARS, vars } from '../support/duckdb-e2e.js';
 import { removeTempProjects } from '../support/temp-project.js';
 
 // Incremental models end to end over several runs: the built CLI against a DuckDB file, checking the rows left in
@@ -58,18 +58,21 @@ where id > (select max(id) from {{ this }})
       { id: 4, kind: 'open', run_marker: 'm2' },
       { id: 5, kind: 'buy', run_marker: 'm2' },
     ]);
-    const r = second.runId!;
     const sent = second.statements('model.demo.events_log');
-    // The new rows are staged in a temporary table: in memory, gone with the connection if the run dies.
-    expect(sent[0]).toMatch(new RegExp(`^create temporary table "temp"\\."events_log__sqlkit_incr_${r}" as\\n`));
+    // The new rows go from the model's query straight into the table; the query's columns come first, from a
+    // statement that reads no rows.
+    expect(sent[0]).toMatch(/^select \* from \(\n[\s\S]*\n\) as sqlkit_model limit 0$/);
     expect(sent[0]).toContain('where id > (select max(id) from "main"."events_log")');
-    // Append: the existing table is never renamed or dropped. Where the table's storage ends is recorded for the
-    // next append (see duckdb-row-groups.test.ts).
-    expect(sent.slice(1)).toEqual([
-      `insert into "main"."events_log" by name\nselect "id", "kind", "run_marker" from "temp"."events_log__sqlkit_incr_${r}"`,
+    // Append: the existing table is never renamed or dropped. Its three rows fill a small part of a row group, so
+    // they are written again ahead of the new ones and deleted after; where the table's storage ends is recorded
+    // for the next append (see duckdb-row-groups.test.ts).
+    expect(sent[1]).toMatch(/^insert into "main"\."events_log" by name\n/);
+    expect(sent[1]).toContain('select *, 0 as sqlkit_part from "main"."events_log" as sqlkit_tail where sqlkit_tail.rowid >= 0 and sqlkit_tail.rowid < 3');
+    expect(sent[1]).toContain('where id > (select max(id) from "main"."events_log")');
+    expect(sent.slice(2)).toEqual([
+      `delete from "main"."events_log" where "main"."events_log".rowid >= 0 and "main"."events_log".rowid < 3`,
       `delete from "main"."sqlkit_row_groups" where table_name = 'events_log'`,
-      `insert into "main"."sqlkit_row_groups" (table_name, tail_start, row_end)\nselect 'events_log', case when n >= 122880 then 3 + n // 122880 * 122880 else 0 end, 3 + n\nfrom (select count(*) as n from "main"."events_log" where rowid >= 3)`,
-      `drop table "temp"."events_log__sqlkit_incr_${r}"`,
+      `insert into "main"."sqlkit_row_groups" (table_name, tail_start, row_end)\nselect 'events_log', case when n >= 122880 then 0 + n // 122880 * 122880 else 0 end, 0 + n\nfrom (select count(*) as n from "main"."events_log" where rowid >= 0)`,
     ]);
     expect(await p.query('select table_name, tail_start::int as tail_start, row_end::int as row_end from main.sqlkit_row_groups')).toEqual([{ table_name: 'events_log', tail_start: 0, row_end: 5 }]);
 
@@ -102,13 +105,13 @@ where batch > (select max(batch) from {{ this }})
       { id: 3, val: 'c', batch: 1, run_marker: 'm1' },
       { id: 4, val: 'd', batch: 2, run_marker: 'm2' },
     ]);
-    const r = second.runId!;
     const sent = second.statements('model.demo.users');
-    // The matching rows are deleted first, so the rows moved with the new ones are only those that stay.
-    expect(sent[1]).toBe(`delete from "main"."users" using "temp"."users__sqlkit_incr_${r}" where "main"."users"."id" = "temp"."users__sqlkit_incr_${r}"."id"`);
-    expect(sent[2]).toMatch(/^insert into "main"\."users" by name\n/);
-    expect(sent[2]).toContain(`select "id", "val", "batch", "run_marker" from "temp"."users__sqlkit_incr_${r}"`);
-    expect(sent.at(-1)).toBe(`drop table "temp"."users__sqlkit_incr_${r}"`);
+    // The three old rows move with the new ones (see the test above). The matching rows are deleted after the
+    // insert: of the rows moved, the copy of id 2, while the old row goes with the rest of the old tail.
+    expect(sent[1]).toMatch(/^insert into "main"\."users" by name\n/);
+    expect(sent[2]).toMatch(/^with sqlkit_new as \(/);
+    expect(sent[2]).toContain(`delete from "main"."users" using sqlkit_new where "main"."users"."id" = sqlkit_new."id" and "main"."users".rowid < sqlkit_new.sqlkit_first_added`);
+    expect(sent[3]).toBe(`delete from "main"."users" where "main"."users".rowid >= 0 and "main"."users".rowid < 3`);
     expect(await p.leftovers()).toEqual([]);
   });
 
@@ -116,8 +119,10 @@ where batch > (select max(batch) from {{ this }})
     const p = duckdbE2eProject({ 'models/raw.sql': RAW_FROM_VARS, 'models/users.sql': upsertModel("'id'", 'id, val') });
     const cols = 'id, val, batch';
     expectOk(await p.sqlkit('run', ...vars({ cols, run_marker: 'm1', rows: [[1, 10, 1], [2, 20, 1]] })));
-    // The new row for id 2 has a value that cannot go into the integer column: the delete of id 2 runs first,
-    // then the insert fails, and the transaction must bring id 2 back.
+    // A unique index makes DuckDB stage the new rows and delete the rows they replace before inserting them (see
+    // incremental-direct.test.ts). The new row for id 2 has a value that cannot go into the integer column: the
+    // delete of id 2 runs first, then the insert fails, and the transaction must bring id 2 back.
+    await executeDuckdb(p.db, ['create unique index users_id on main.users (id)']);
     const failed = await p.sqlkit('run', ...vars({ cols, run_marker: 'm2', rows: [[1, '10', 1], [2, 'oops', 2], [3, '30', 2]] }));
     expectExit(failed, 1);
     expect(failed.result('users')).toMatchObject({ status: 'error', error: { code: 'ADAPTER_SQL' } });
@@ -145,8 +150,8 @@ where batch > (select max(batch) from {{ this }})
       { region: 'us', id: 1, val: 'y', run_marker: 'm1' },
       { region: 'us', id: 2, val: 'w', run_marker: 'm2' },
     ]);
-    expect(second.statements('model.demo.stock')[1]).toBe(
-      `delete from "main"."stock" using "temp"."stock__sqlkit_incr_${second.runId}" where "main"."stock"."region" = "temp"."stock__sqlkit_incr_${second.runId}"."region" and "main"."stock"."id" = "temp"."stock__sqlkit_incr_${second.runId}"."id"`,
+    expect(second.statements('model.demo.stock')[2]).toContain(
+      `delete from "main"."stock" using sqlkit_new where "main"."stock"."region" = sqlkit_new."region" and "main"."stock"."id" = sqlkit_new."id" and `,
     );
   });
 

@@ -31,7 +31,7 @@ export function createDuckdbAdapter(target: DuckdbTarget, projectRoot: string): 
     target,
     dialect,
     capabilities: CAPABILITIES,
-    introspector: new DuckdbIntrospector(),
+    introspector: new DuckdbIntrospector(dialect),
     driver,
     runs: SINGLE_WRITER,
     appends,

@@ -2,7 +2,7 @@ import type { ColumnType } from '../../compile/index.js';
 import { BaseDialect } from '../base-dialect.js';
 
 /** DuckDB's catalog of the connection's temporary tables; `"temp"."x"` names one. */
-export const DUCKDB_TEMPORARY_SCHEMA = 'temp';
+const DUCKDB_TEMPORARY_SCHEMA = 'temp';
 
 export class DuckdbDialect extends BaseDialect {
   /** DuckDB's VARCHAR has no length limit; the declared length is checked while loading instead. */

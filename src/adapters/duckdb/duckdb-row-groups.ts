@@ -1,5 +1,5 @@
 import type { RelationName } from '../../compile/index.js';
-import type { AppendOptions, AppendPlan, QueryResult, Session, SqlDialect, TableAppends } from '../types.js';
+import type { AppendOptions, AppendPlan, InsertedRows, QueryResult, Session, SqlDialect, TableAppends } from '../types.js';
 
 /**
  * Appends that leave a DuckDB table's row groups full.
@@ -107,37 +107,57 @@ async function planAppend(dialect: SqlDialect, session: Session, target: Relatio
  * The append, for the table's tail and whether it has an index. DuckDB never merges the row groups of a table with
  * an index, and rows moved under a key could collide; a unique key is checked as each row is inserted, so new rows
  * can go in ahead of the delete of the rows they replace (insertedRows) only where there is no index.
+ *
+ * A moved tail is read by the insert itself, ahead of the new rows, and its old rows are deleted after it: so the
+ * query of the new rows still sees the whole table, and nothing is copied aside first.
  */
 function appendPlan(dialect: SqlDialect, target: RelationName, options: AppendOptions, tail: Tail, indexed: boolean): AppendPlan {
   const table = dialect.quoteRelation(target);
   const moves = movesTail(tail, options.newRows) && !indexed;
-  const moved = moves ? dialect.quoteRelation({ schema: 'temp', identifier: `sqlkit_tail_${options.suffix}` }) : undefined;
   // Fewer rows than a group are appended by DuckDB one after another at commit, in whatever order they come.
-  const ordered = moved !== undefined || options.newRows === undefined || options.newRows >= ROW_GROUP_ROWS;
+  const ordered = moves || options.newRows === undefined || options.newRows >= ROW_GROUP_ROWS;
   const part = 'sqlkit_part';
+  const oldTail = (qualifier: string) => `${qualifier}.rowid >= ${tail.start} and ${qualifier}.rowid < ${tail.end}`;
   return {
-    before: moved
-      ? [
-          `-- sqlkit: the rows of the table's part-filled last row groups, written again with the new rows to keep groups full\ncreate temporary table ${moved} as select * from ${table} where rowid >= ${tail.start}`,
-          `delete from ${table} where rowid >= ${tail.start}`,
-        ]
-      : [],
     insert: (rows, orderBy = []) => {
       if (!ordered) return `insert into ${table} by name\n${orderBy.length ? `select * exclude (${orderBy.join(', ')}) from (${rows})` : rows}`;
       const order = [part, ...orderBy];
-      const movedPart = moved ? `select *, 0 as ${part} from ${moved}\n  union all by name\n  ` : '';
+      const movedPart = moves
+        ? `-- sqlkit: the rows of the table's part-filled last row groups, written again ahead of the new rows to keep groups full
+  select *, 0 as ${part} from ${table} as sqlkit_tail where ${oldTail('sqlkit_tail')}
+  union all by name
+  `
+        : '';
       return `insert into ${table} by name
 select * exclude (${order.join(', ')}) from (
   ${movedPart}select *, 1 as ${part} from (${rows})
 ) order by ${order.join(', ')}`;
     },
-    after: [...(moved ? [`drop table ${moved}`] : []), ...recordAfterAppend(dialect, target, tail, moved !== undefined)],
-    movedRows: (results: readonly QueryResult[]) => (moved ? (results[0]?.rowCount ?? 0) : 0),
-    // Rows a transaction inserts have row ids past every committed row's until it commits.
-    ...(moved || indexed ? {} : { insertedRows: (qualifier: string) => `${qualifier}.rowid >= ${tail.end}` }),
+    after: [...(moves ? [`delete from ${table} where ${oldTail(table)}`] : []), ...recordAfterAppend(dialect, target, tail, moves)],
+    movedRows: (results: readonly QueryResult[]) => (moves ? (results[0]?.rowCount ?? 0) : 0),
+    ...(indexed ? {} : { insertedRows: insertedRows(table, tail, moves, oldTail) }),
     ...(ordered ? { orderedSession: { enter: 'set session preserve_insertion_order = true', leave: 'reset session preserve_insertion_order' } } : {}),
     forRows: (newRows) => appendPlan(dialect, target, { ...options, newRows }, tail, indexed),
     rowIdEnd: tail.end,
+  };
+}
+
+/**
+ * Rows a transaction inserts have row ids past every committed row's until it commits, numbered in the order they
+ * were written. Where the tail moved, its rows come first: the added rows are those past as many of the inserted
+ * rows as the old tail still holds. That first added row id is worked out once, in a one-row subquery joined to the
+ * inserted rows: as a bound of the scan itself, a value that is not a constant would make DuckDB read the whole
+ * table. The old tail's rows are deleted after, so a delete of replaced rows leaves them to that delete and takes a
+ * moved row's new copy instead.
+ */
+function insertedRows(table: string, tail: Tail, moved: boolean, oldTail: (qualifier: string) => string): InsertedRows {
+  if (!moved) return { added: `select * from ${table} where ${table}.rowid >= ${tail.end}`, older: (q) => `${q}.rowid < ${tail.end}` };
+  const firstInserted = `(select min(sqlkit_t.rowid) from ${table} as sqlkit_t where sqlkit_t.rowid >= ${tail.end})`;
+  const movedCount = `(select count(*) from ${table} as sqlkit_t where ${oldTail('sqlkit_t')})`;
+  return {
+    added: `select sqlkit_added.*, sqlkit_first_added from ${table} as sqlkit_added, (select ${firstInserted} + ${movedCount} as sqlkit_first_added) as sqlkit_first
+  where sqlkit_added.rowid >= ${tail.end} and sqlkit_added.rowid >= sqlkit_first_added`,
+    older: (q, added) => `${q}.rowid < ${added}.sqlkit_first_added and not (${oldTail(q)})`,
   };
 }
 

@@ -49,13 +49,12 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
     // key of their own: comparing its name on every row cost 5% of a day's 333,334 events.
     write: async (rows) =>
       append
-        ? { before: append.before, write: plan.files.length > 1 ? append.insert(rows, ['sqlkit_file']) : append.insert(`select * exclude (sqlkit_file) from (${rows})`), after: append.after }
+        ? { write: plan.files.length > 1 ? append.insert(rows, ['sqlkit_file']) : append.insert(`select * exclude (sqlkit_file) from (${rows})`), after: append.after }
         : {
-            before: [],
             write: `create table ${dialect.quoteRelation(request.staging)} as select ${columnList} from (${rows})`,
             after: await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)),
           },
-    newRows: (results, before) => (results[before]?.rowCount ?? 0) - (append?.movedRows(results.slice(0, before)) ?? 0),
+    newRows: (results, after) => (results[0]?.rowCount ?? 0) - (append?.movedRows(results.slice(after)) ?? 0),
     bookkeeping: (now) =>
       request.incremental ? recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, plan.files.map((file) => stamps.get(file)!), plan.mode === 'replace', runId, now) : [],
   };
@@ -99,11 +98,14 @@ interface LoadSteps {
   columnList: string;
   /**
    * The statements that write the rows a query selects (the target's columns and sqlkit_file, to order by): the
-   * one that reads the rows, and those to run before and after it in the same transaction.
+   * one that reads the rows, and those to run after it in the same transaction.
    */
-  write(rows: string): Promise<{ before: string[]; write: string; after: string[] }>;
-  /** How many rows a write put in the table that it had not held (an append may move rows already there). */
-  newRows(results: readonly QueryResult[], before: number): number;
+  write(rows: string): Promise<{ write: string; after: string[] }>;
+  /**
+   * How many rows a write put in the table that it had not held (an append may move rows already there), from the
+   * results of its transaction (the write's first) and where its `after` statements start among them.
+   */
+  newRows(results: readonly QueryResult[], after: number): number;
   /** The record of loaded files (incremental sources), written in the same transaction as the rows. */
   bookkeeping(now: string): string[];
   /** Every statement run, for --debug output. */
@@ -127,11 +129,11 @@ async function loadDirectly(session: Session, request: SourceLoadRequest, dialec
   try {
     const extraction = valueExtraction(await columnPaths(request, docs.sql, load.run), dialect);
     const guard = `case when sqlkit_bad is null then true else error('${NEEDS_STAGING}') end`;
-    const { before, write, after } = await load.write(`select ${load.columnList}, sqlkit_file from (${conversionQuery(docs.sql, extraction, request, dialect)}) where ${guard}`);
+    const { write, after } = await load.write(`select ${load.columnList}, sqlkit_file from (${conversionQuery(docs.sql, extraction, request, dialect)}) where ${guard}`);
     const rejected = docs.rejects ? [`select error('${NEEDS_STAGING}') from ${docs.rejects.table} limit 1`] : [];
-    const group = [...before, write, ...rejected, ...after, ...load.bookkeeping(sqlTimestamp())];
+    const group = [write, ...rejected, ...after, ...load.bookkeeping(sqlTimestamp())];
     load.statements.push(...group);
-    return load.newRows(await session.executeAtomic(group, { signal: request.signal }), before.length);
+    return load.newRows(await session.executeAtomic(group, { signal: request.signal }), 1 + rejected.length);
   } catch (error) {
     if (request.signal?.aborted) throw error;
     // The staged load fills rejects tables of the same names, so they must start empty; after a direct load that
@@ -197,10 +199,10 @@ async function loadStaged(session: Session, request: SourceLoadRequest, dialect:
     }
     if (errorCount > spec.maxErrors) throw loadFailure(node, recorded, errorCount, spec.maxErrors, request.loadErrors);
 
-    const { before, write, after } = await load.write(`select ${load.columnList}, sqlkit_file from ${names.conv} where sqlkit_bad is null`);
-    const group = [...before, write, ...after, ...load.bookkeeping(now)];
+    const { write, after } = await load.write(`select ${load.columnList}, sqlkit_file from ${names.conv} where sqlkit_bad is null`);
+    const group = [write, ...after, ...load.bookkeeping(now)];
     load.statements.push(...group);
-    return { written: load.newRows(await session.executeAtomic(group, { signal: request.signal }), before.length), rejected: recorded };
+    return { written: load.newRows(await session.executeAtomic(group, { signal: request.signal }), 1), rejected: recorded };
   } finally {
     if (cleanedFolder) rmSync(cleanedFolder, { recursive: true, force: true });
   }
