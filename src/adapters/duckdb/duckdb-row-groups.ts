@@ -51,10 +51,14 @@ export function createRowGroupsTable(dialect: SqlDialect, relation: RelationName
  * and moving rows would write them to its log as well; a tail at least half full is not merged with the full
  * groups an append puts after it. Nor is a smaller one that the append's last group cannot join: one day of events
  * after 10M (333,334 rows after a tail of 49,484) keeps its tail, and the run saves the 0.2 s of moving it.
+ *
+ * A model's new rows are not counted before they go in: then the tail moves, unless it is the whole table. Moving
+ * would write every row of a small table again on each run (the 10,000 users and their WAL), while DuckDB adds a
+ * small append to its one group, and merges at most that group with what a large one writes.
  */
 export function movesTail(tail: Tail, newRows: number | undefined): boolean {
   if (tail.rows === 0 || tail.rows >= ROW_GROUP_ROWS / 2) return false;
-  if (newRows === undefined) return true;
+  if (newRows === undefined) return tail.start > 0;
   return tail.rows + newRows >= ROW_GROUP_ROWS && mayMerge([tail.rows, ...packedGroups(newRows)]);
 }
 
