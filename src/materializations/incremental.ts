@@ -28,7 +28,7 @@ export async function materializeIncremental(node: ModelNode, ctx: MaterializeCo
     return { ...result, message: `${result.message} (${existing ? 'full refresh' : 'first build'})` };
   }
   const sql = await modelSql(node, ctx, true);
-  // Planned before the new rows' count is known; the staged path sizes it once they are staged.
+  // Planned before the new rows' count is known (see movesTail); the staged path sizes it once they are staged.
   const append = await ctx.adapter.appends?.plan(ctx.session, target, appendOptions(node, ctx));
   return append?.insertedRows ? insertDirectly(node, ctx, sql, append, append.insertedRows) : insertThroughStaging(node, ctx, sql, append);
 }
@@ -62,10 +62,9 @@ async function insertThroughStaging(node: ModelNode, ctx: MaterializeContext, sq
  * DuckDB: the new rows go from the model's query straight into the table, with no staging table to write and
  * read back (for one day of `songplays` after 10M events, 0.43 s against 0.51 s; 0.36 s against 0.53 s where the
  * append moves the table's part-filled last row group). The query's columns come from a statement that reads no
- * rows. The rows
- * the new ones replace are deleted after the insert: the older rows, with a key among the added ones. Only where
- * the append can tell its rows apart (`insertedRows`): not where the table has an index, whose unique key would
- * refuse a new row while the row it replaces is still there.
+ * rows. The rows the new ones replace are deleted after the insert: the older rows, with a key among the added
+ * ones. Only where the append can tell its rows apart (`insertedRows`): not where the table has an index, whose
+ * unique key would refuse a new row while the row it replaces is still there.
  */
 async function insertDirectly(node: ModelNode, ctx: MaterializeContext, sql: string, append: AppendPlan, insertedRows: InsertedRows): Promise<MaterializeResult> {
   const target = node.relation;
