@@ -231,8 +231,8 @@ export interface AppendPlan {
   movedRows(afterResults: readonly QueryResult[]): number;
   /**
    * Inside the append's transaction, after the insert and before `after`: the rows the insert added, and a
-   * condition that tells the older rows a delete of replaced rows may remove. Absent where the table has an index (a unique key would refuse a new row while the row it
-   * replaces is still there).
+   * condition that tells the older rows a delete of replaced rows may remove. Absent where the table has an index
+   * (a unique key would refuse a new row while the row it replaces is still there).
    */
   insertedRows?: InsertedRows;
   /** Session settings the insert needs, set before the transaction and reset after it. */

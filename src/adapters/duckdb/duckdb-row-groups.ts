@@ -121,14 +121,13 @@ function appendPlan(dialect: SqlDialect, target: RelationName, options: AppendOp
   // Fewer rows than a group are appended by DuckDB one after another at commit, in whatever order they come.
   const ordered = moves || options.newRows === undefined || options.newRows >= ROW_GROUP_ROWS;
   const part = 'sqlkit_part';
-  const oldTail = (qualifier: string) => `${qualifier}.rowid >= ${tail.start} and ${qualifier}.rowid < ${tail.end}`;
   return {
     insert: (rows, orderBy = []) => {
       if (!ordered) return `insert into ${table} by name\n${orderBy.length ? `select * exclude (${orderBy.join(', ')}) from (${rows})` : rows}`;
       const order = [part, ...orderBy];
       const movedPart = moves
         ? `-- sqlkit: the rows of the table's part-filled last row groups, written again ahead of the new rows to keep groups full
-  select *, 0 as ${part} from ${table} as sqlkit_tail where ${oldTail('sqlkit_tail')}
+  select *, 0 as ${part} from ${table} as sqlkit_tail where ${inOldTail('sqlkit_tail', tail)}
   union all by name
   `
         : '';
@@ -137,9 +136,9 @@ select * exclude (${order.join(', ')}) from (
   ${movedPart}select *, 1 as ${part} from (${rows})
 ) order by ${order.join(', ')}`;
     },
-    after: [...(moves ? [`delete from ${table} where ${oldTail(table)}`] : []), ...recordAfterAppend(dialect, target, tail, moves)],
+    after: [...(moves ? [`delete from ${table} where ${inOldTail(table, tail)}`] : []), ...recordAfterAppend(dialect, target, tail, moves)],
     movedRows: (results: readonly QueryResult[]) => (moves ? (results[0]?.rowCount ?? 0) : 0),
-    ...(indexed ? {} : { insertedRows: insertedRows(table, tail, moves, oldTail) }),
+    ...(indexed ? {} : { insertedRows: insertedRows(table, tail, moves) }),
     ...(ordered ? { orderedSession: { enter: 'set session preserve_insertion_order = true', leave: 'reset session preserve_insertion_order' } } : {}),
     forRows: (newRows) => appendPlan(dialect, target, { ...options, newRows }, tail, indexed),
     rowIdEnd: tail.end,
@@ -154,15 +153,20 @@ select * exclude (${order.join(', ')}) from (
  * table. The old tail's rows are deleted after, so a delete of replaced rows leaves them to that delete and takes a
  * moved row's new copy instead.
  */
-function insertedRows(table: string, tail: Tail, moved: boolean, oldTail: (qualifier: string) => string): InsertedRows {
+function insertedRows(table: string, tail: Tail, moved: boolean): InsertedRows {
   if (!moved) return { added: `select * from ${table} where ${table}.rowid >= ${tail.end}`, older: (q) => `${q}.rowid < ${tail.end}` };
   const firstInserted = `(select min(sqlkit_t.rowid) from ${table} as sqlkit_t where sqlkit_t.rowid >= ${tail.end})`;
-  const movedCount = `(select count(*) from ${table} as sqlkit_t where ${oldTail('sqlkit_t')})`;
+  const movedCount = `(select count(*) from ${table} as sqlkit_t where ${inOldTail('sqlkit_t', tail)})`;
   return {
     added: `select sqlkit_added.*, sqlkit_first_added from ${table} as sqlkit_added, (select ${firstInserted} + ${movedCount} as sqlkit_first_added) as sqlkit_first
   where sqlkit_added.rowid >= ${tail.end} and sqlkit_added.rowid >= sqlkit_first_added`,
-    older: (q, added) => `${q}.rowid < ${added}.sqlkit_first_added and not (${oldTail(q)})`,
+    older: (q, added) => `${q}.rowid < ${added}.sqlkit_first_added and not (${inOldTail(q, tail)})`,
   };
+}
+
+/** The committed rows of the tail (the rows a transaction inserts have row ids past its end). */
+function inOldTail(qualifier: string, tail: Tail): string {
+  return `${qualifier}.rowid >= ${tail.start} and ${qualifier}.rowid < ${tail.end}`;
 }
 
 /**
