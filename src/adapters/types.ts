@@ -133,8 +133,31 @@ export interface FileStamp {
   modifiedMs: number;
 }
 
-/** The files an incremental source loaded before, as its record of loaded files holds them. */
+/**
+ * What sqlkit_file_listings keeps beside an incremental source's record of loaded files, written in the same
+ * transaction as the record: a run whose listing of the source's files has this digest finds the files unchanged
+ * without reading the record or comparing a stamp.
+ */
+export interface FileListingSummary {
+  /** The digest of the listing the record was last found to match (SourceListing.digest, with the load options). */
+  listing: string;
+  /** A digest of the record itself (recordDigest): what versions the source's data for `rebuild: on_change`. */
+  files: string;
+  /** How many files the record holds. */
+  count: number;
+}
+
+/** The files an incremental source loaded before: its record's size and summary, and the record on demand. */
 export interface LoadedFiles {
+  count: number;
+  /** Undefined when the warehouse has none, or one that disagrees with the record's row count (an edit by hand). */
+  summary: FileListingSummary | undefined;
+  /** The record itself, read once, when the files listed now do not match the summary. */
+  read(): Promise<RecordedFiles>;
+}
+
+/** The record of loaded files, as read from the warehouse. */
+export interface RecordedFiles {
   count: number;
   /**
    * One `file<TAB>size<TAB>modified_ms` line per file, in byte order of the names, when no name holds a tab or a
@@ -162,7 +185,7 @@ export interface SourceLoadRequest {
   /** Adds what the engine needs around the swap statements (e.g. rebuilding views bound to the old table). */
   wrapSwap(swap: string[]): Promise<string[]>;
   /** Incremental sources: the table recording loaded files, and what an earlier load recorded there. */
-  incremental?: { loadedFiles: RelationName; previous: LoadedFiles | undefined };
+  incremental?: { loadedFiles: RelationName; listings: RelationName; previous: LoadedFiles | undefined };
 }
 
 export interface SourceLoadResult {
@@ -175,6 +198,8 @@ export interface SourceLoadResult {
   files?: number;
   /** Why an incremental source was rebuilt rather than appended to. */
   note?: string;
+  /** Incremental local sources: the digest of the record of loaded files as this load left it (recordDigest). */
+  recordDigest?: string;
 }
 
 export interface ErrorContext {

@@ -1,13 +1,14 @@
 import type { SqlDialect } from '../adapters/types.js';
 import { isModel, isSource, type ManifestNode, type ModelNode, type RelationName, type SourceNode } from '../compile/index.js';
+import { recordDigest as digestOfRecord } from '../adapters/loading/file-stamps.js';
 import { sqlTimestamp } from '../adapters/loading/sql-timestamp.js';
 import { sha256 } from '../util/checksum.js';
 import type { MaterializeContext } from './context.js';
 import { runStatements } from './execute-sql.js';
+import { loadedFilesRelation, readLoadedFiles } from './loaded-files.js';
 
 /** Where a schema's `rebuild: on_change` tables record what they were last built from. */
 export const MODEL_STATE_TABLE = 'sqlkit_model_state';
-export const LOADED_FILES_TABLE = 'sqlkit_loaded_files';
 
 /** A table model that is kept, not rebuilt, when its SQL and everything it reads are unchanged. */
 export function rebuildsOnChange(node: ManifestNode | undefined): node is ModelNode {
@@ -90,11 +91,6 @@ export class DataVersions {
   }
 }
 
-/** The record of the files an incremental source loaded, beside its table. */
-export function loadedFilesRelation(node: SourceNode): RelationName {
-  return { schema: node.relation.schema, identifier: LOADED_FILES_TABLE };
-}
-
 function modelStateRelation(node: ModelNode): RelationName {
   return { schema: node.relation.schema, identifier: MODEL_STATE_TABLE };
 }
@@ -129,28 +125,18 @@ export function recordModelState(ctx: MaterializeContext, node: ModelNode, finge
 }
 
 /**
- * The version of an incrementally loaded source: its definition and its record of loaded files, in the form the
- * load itself reads (loadedFilesText). Undefined for a source sqlkit does not load incrementally.
+ * The version of an incrementally loaded source: its definition and the digest of its record of loaded files, as
+ * this run's load left it (`recordDigest`) or else as the warehouse keeps it. Undefined for a source sqlkit does
+ * not load incrementally.
  */
-export async function sourceVersion(node: SourceNode, ctx: MaterializeContext, recordedFiles?: string): Promise<string | undefined> {
+export async function sourceVersion(node: SourceNode, ctx: MaterializeContext, recordDigest?: string): Promise<string | undefined> {
   if (!node.load?.incremental || !ctx.adapter.capabilities.loadsLocalFiles) return undefined;
-  const record = loadedFilesRelation(node);
-  if (!ctx.relations.get(node.relation) || !ctx.relations.get(record)) return undefined;
-  const files = recordedFiles ?? (await loadedFilesText(node, ctx, ctx.adapter.dialect.quoteRelation(record))).lines;
-  if (files === undefined) return undefined;
+  if (!ctx.relations.get(node.relation) || !ctx.relations.get(loadedFilesRelation(node))) return undefined;
+  const files = recordDigest ?? (await recordedDigest(node, ctx));
   return sha256(JSON.stringify({ load: node.load, columns: node.columns, relation: node.relation, files }));
 }
 
-/**
- * A source's record of loaded files as one text of `file<TAB>size<TAB>modified_ms` lines ordered by the names'
- * bytes (the order files are listed in), with the number of files. `lines` is undefined when a name holds a tab
- * or a newline, which would break the lines.
- */
-export async function loadedFilesText(node: SourceNode, ctx: MaterializeContext, table: string): Promise<{ count: number; lines: string | undefined }> {
-  const where = `where source_name = ${ctx.adapter.dialect.stringLiteral(node.name)}`;
-  const line = `filename || chr(9) || cast(size as varchar) || chr(9) || cast(modified_ms as varchar)`;
-  const unsafeName = `strpos(filename, chr(9)) > 0 or strpos(filename, chr(10)) > 0`;
-  const [packed] = await runStatements(ctx, node, [`select count(*), count(case when ${unsafeName} then 1 end), string_agg(${line}, chr(10) order by filename collate "C") from ${table} ${where}`], undefined, false);
-  const [count, unsafe, text] = packed!.rows[0] ?? [0, 0, null];
-  return { count: Number(count), lines: Number(unsafe) === 0 ? (typeof text === 'string' ? text : '') : undefined };
+async function recordedDigest(node: SourceNode, ctx: MaterializeContext): Promise<string> {
+  const loaded = await readLoadedFiles(node, ctx);
+  return loaded.summary?.files ?? digestOfRecord((await loaded.read()).stamps().values());
 }

@@ -1,10 +1,10 @@
-import type { FileStamp, LoadedFiles, SourceLoadRequest, SourceLoadResult } from '../adapters/types.js';
+import type { SourceLoadRequest, SourceLoadResult } from '../adapters/types.js';
 import { parseColumnType, type SourceNode } from '../compile/index.js';
 import { SqlkitError } from '../errors/index.js';
 import type { MaterializeContext, MaterializeResult } from './context.js';
 import { rebuildDependentViews } from './dependent-views.js';
-import { loadedFilesRelation, loadedFilesText, sourceVersion } from './data-versions.js';
-import { runStatements } from './execute-sql.js';
+import { sourceVersion } from './data-versions.js';
+import { fileListingsRelation, loadedFilesRelation, readLoadedFiles } from './loaded-files.js';
 import { refreshStatistics } from './statistics.js';
 import { swapRelations } from './swap.js';
 
@@ -43,9 +43,8 @@ export async function loadSourceTable(node: SourceNode, ctx: MaterializeContext)
   for (const sql of result.statements) ctx.onStatement?.(sql);
   ctx.relations.set({ ...target, type: 'table' });
   if (incremental) ctx.relations.set({ ...incremental.loadedFiles, type: 'table' });
-  const recordedFiles = result.mode === 'unchanged' ? incremental?.previous?.lines : undefined;
   // Worked out, if ever, by the table that asks, in its own session: this node's session is back in the pool by then.
-  ctx.versions.set(node.uniqueId, (asking) => sourceVersion(node, asking, recordedFiles));
+  ctx.versions.set(node.uniqueId, (asking) => sourceVersion(node, asking, result.recordDigest));
   const warnings = result.mode === 'unchanged' ? [] : await refreshStatistics(ctx, node, target);
   if (result.rejected.length) {
     warnings.push(`${result.rejected.length} bad row(s) skipped (max_errors ${spec.maxErrors}); first: ${result.rejected[0]!.reason} at ${result.rejected[0]!.file}:${result.rejected[0]!.line}; see ${target.schema}.${LOAD_ERRORS_TABLE}`);
@@ -67,28 +66,8 @@ function loadMessage(result: SourceLoadResult): string {
  */
 async function incrementalState(node: SourceNode, ctx: MaterializeContext, tableExists: boolean): Promise<NonNullable<SourceLoadRequest['incremental']>> {
   const loadedFiles = loadedFilesRelation(node);
-  if (ctx.fullRefresh || !tableExists || !ctx.relations.get(loadedFiles)) return { loadedFiles, previous: undefined };
-  const previous = await loadedFileStamps(node, ctx, ctx.adapter.dialect.quoteRelation(loadedFiles));
-  return { loadedFiles, previous: previous.count ? previous : undefined };
-}
-
-/**
- * One text of tab-separated lines rather than a row per file: for 20,000 song files, turning rows into JavaScript
- * values took the main thread about 0.1 s, while the load beside it waited for a core. The text is ordered as the
- * files are listed, so a source whose files are all unchanged compares it whole (see planLoad); the map of stamps
- * is built only when something changed. A name holding a tab or a newline would break the lines: then the rows
- * are read one by one.
- */
-async function loadedFileStamps(node: SourceNode, ctx: MaterializeContext, table: string): Promise<LoadedFiles> {
-  const { count, lines } = await loadedFilesText(node, ctx, table);
-  const stamp = (file: string, size: unknown, modifiedMs: unknown): [string, FileStamp] => [file, { file, size: Number(size), modifiedMs: Number(modifiedMs) }];
-  if (lines !== undefined) {
-    let parsed: Map<string, FileStamp> | undefined;
-    const parse = () => new Map(lines === '' ? [] : lines.split('\n').map((entry) => stamp(...(entry.split('\t') as [string, string, string]))));
-    return { count, lines, stamps: () => (parsed ??= parse()) };
-  }
-  const where = `where source_name = ${ctx.adapter.dialect.stringLiteral(node.name)}`;
-  const [rows] = await runStatements(ctx, node, [`select filename, size, modified_ms from ${table} ${where}`], undefined, false);
-  const stamps = new Map(rows!.rows.map(([file, size, modifiedMs]) => stamp(String(file), size, modifiedMs)));
-  return { count: stamps.size, lines: undefined, stamps: () => stamps };
+  const listings = fileListingsRelation(node);
+  if (ctx.fullRefresh || !tableExists || !ctx.relations.get(loadedFiles)) return { loadedFiles, listings, previous: undefined };
+  const previous = await readLoadedFiles(node, ctx);
+  return { loadedFiles, listings, previous: previous.count ? previous : undefined };
 }

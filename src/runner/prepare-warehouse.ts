@@ -1,9 +1,9 @@
-import { createLoadedFilesTable } from '../adapters/loading/file-stamps.js';
+import { createFileListingsTable, createLoadedFilesTable } from '../adapters/loading/file-stamps.js';
 import { createLoadErrorsTable } from '../adapters/loading/load-errors-table.js';
 import type { Adapter, Relation, Session } from '../adapters/types.js';
 import type { ManifestNode, RelationName } from '../compile/index.js';
 import { isModel, isSource } from '../compile/index.js';
-import { createModelStateTable, LOAD_ERRORS_TABLE, LOADED_FILES_TABLE, MODEL_STATE_TABLE, RelationCache, rebuildsOnChange, TEMPORARY_MARKER } from '../materializations/index.js';
+import { createModelStateTable, FILE_LISTINGS_TABLE, LOAD_ERRORS_TABLE, LOADED_FILES_TABLE, MODEL_STATE_TABLE, RelationCache, rebuildsOnChange, TEMPORARY_MARKER } from '../materializations/index.js';
 
 /** Schemas a run writes to: model schemas, loaded sources' schemas, and the test-failures schema if used. */
 export function schemasWritten(nodes: Iterable<ManifestNode>, failuresSchema: string | undefined): string[] {
@@ -41,6 +41,7 @@ export function bookkeepingTables(nodes: Iterable<ManifestNode>, adapter: Adapte
     add(node.relation.schema, LOAD_ERRORS_TABLE, createLoadErrorsTable);
     if (node.load.incremental && adapter.capabilities.loadsLocalFiles) {
       add(node.relation.schema, LOADED_FILES_TABLE, createLoadedFilesTable);
+      add(node.relation.schema, FILE_LISTINGS_TABLE, createFileListingsTable);
       if (appends) add(node.relation.schema, appends.recordTable, appends.createRecordTable);
     }
   }

@@ -1,5 +1,8 @@
+import { statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { duckdbE2eProject, expectOk } from '../support/duckdb-e2e.js';
+import { queryDuckdb } from '../support/duckdb-query.js';
 import { removeTempProjects } from '../support/temp-project.js';
 
 afterAll(removeTempProjects);
@@ -71,4 +74,74 @@ describe('the record of loaded files', () => {
       expect(await loadedIds(p)).toEqual([1, 2, 3, 4, 5]);
     });
   }
+});
+
+// A run whose listing of a source's files is exactly as when the record was last written or checked knows them
+// unchanged from one row of sqlkit_file_listings; any other listing compares every file with the record.
+describe('the summary of the record of loaded files', () => {
+  const readsRecord = (statements: string[]) => statements.filter((sql) => /string_agg\(filename|^select filename, size, modified_ms from/.test(sql)).length;
+  const writesSummary = (statements: string[]) => statements.filter((sql) => /^insert into "raw"\."sqlkit_file_listings"/.test(sql)).length;
+
+  it('finds unchanged files from the listing alone, and compares them with the record once a stamp changes', async () => {
+    const p = duckdbE2eProject({ 'sources/app.yml': sourceAt('data/events', { incremental: true }), 'data/events/a.json': ids(1, 2), 'data/events/b.json': ids(3) });
+    const first = await p.sqlkit('run');
+    expectOk(first);
+    expect(writesSummary(first.statements('source.demo.app.events'))).toBe(1);
+
+    const unchanged = await p.sqlkit('run');
+    expectOk(unchanged);
+    expect(unchanged.result('app.events').message).toBe('no new files');
+    expect(readsRecord(unchanged.statements('source.demo.app.events'))).toBe(0);
+    expect(writesSummary(unchanged.statements('source.demo.app.events'))).toBe(0);
+
+    // Same size and content, a new modification time: only the stamp says the file changed.
+    const a = join(p.dir, 'data/events/a.json');
+    utimesSync(a, new Date(statSync(a).atimeMs), new Date(statSync(a).mtimeMs + 5_000));
+    const touched = await p.sqlkit('run');
+    expectOk(touched);
+    expect(touched.result('app.events').message).toBe('3 rows loaded from 2 files (reloaded: data/events/a.json changed)');
+    expect(readsRecord(touched.statements('source.demo.app.events'))).toBe(1);
+
+    const again = await p.sqlkit('run');
+    expect(again.result('app.events').message).toBe('no new files');
+    expect(readsRecord(again.statements('source.demo.app.events'))).toBe(0);
+    expect(await loadedIds(p)).toEqual([1, 2, 3]);
+  });
+
+  it('compares every file where the warehouse has no summary (an older sqlkit wrote it), then writes one', async () => {
+    const p = duckdbE2eProject({ 'sources/app.yml': sourceAt('data/events', { incremental: true }), 'data/events/a.json': ids(1), 'data/events/b.json': ids(2) });
+    expectOk(await p.sqlkit('run'));
+    await queryDuckdb(p.db, 'drop table raw.sqlkit_file_listings', { writable: true });
+
+    const compared = await p.sqlkit('run');
+    expectOk(compared);
+    expect(compared.result('app.events').message).toBe('no new files');
+    expect(readsRecord(compared.statements('source.demo.app.events'))).toBe(1);
+    expect(writesSummary(compared.statements('source.demo.app.events'))).toBe(1);
+
+    const trusted = await p.sqlkit('run');
+    expect(trusted.result('app.events').message).toBe('no new files');
+    expect(readsRecord(trusted.statements('source.demo.app.events'))).toBe(0);
+  });
+
+  it('does not trust a summary that disagrees with the record, as after an edit by hand', async () => {
+    const p = duckdbE2eProject({ 'sources/app.yml': sourceAt('data/events', { incremental: true }), 'data/events/a.json': ids(1), 'data/events/b.json': ids(2) });
+    expectOk(await p.sqlkit('run'));
+    // The record now says b.json was never loaded: the record is what a run trusts, so it loads b.json again.
+    await queryDuckdb(p.db, "delete from raw.sqlkit_loaded_files where filename = 'data/events/b.json'", { writable: true });
+    const run = await p.sqlkit('run');
+    expectOk(run);
+    expect(run.result('app.events').message).toBe('1 rows appended from 1 file');
+    expect(readsRecord(run.statements('source.demo.app.events'))).toBe(1);
+  });
+
+  it('checks for empty files again when a source stops allowing them, though no file changed', async () => {
+    const source = (allow: boolean) => sourceAt('data/events', { incremental: true }).replace('incremental: true', `incremental: true\n        allow_empty_files: ${allow}`);
+    const p = duckdbE2eProject({ 'sources/app.yml': source(true), 'data/events/a.json': ids(1), 'data/events/empty.json': '' });
+    expectOk(await p.sqlkit('run'));
+    p.write({ 'sources/app.yml': source(false) });
+    const run = await p.sqlkit('run');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('LOAD_EMPTY_FILE');
+  });
 });

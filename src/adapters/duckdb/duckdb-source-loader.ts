@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { swapStatements } from '../../materializations/swap.js';
 import { shortHash } from '../../util/checksum.js';
 import { splitJsonValues } from '../loading/concatenated-json.js';
-import { planLocalLoad, recordLoadedFiles } from '../loading/file-stamps.js';
+import { loadBookkeeping, planLocalLoad, unchangedLoad } from '../loading/file-stamps.js';
 import { readJsonPaths, type JsonPath } from '../loading/jsonpaths.js';
 import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
 import { insertLoadErrors } from '../loading/load-errors-table.js';
 import { sqlTimestamp } from '../loading/sql-timestamp.js';
 import { locateLines } from '../loading/locate-lines.js';
 import { projectRelative } from '../loading/source-files.js';
-import type { AppendPlan, LoadError, QueryResult, Session, SourceLoadRequest, SourceLoadResult, TableAppends } from '../types.js';
+import type { AppendPlan, LoadError, QueryResult, RecordedFiles, Session, SourceLoadRequest, SourceLoadResult, TableAppends } from '../types.js';
 import type { DuckdbDialect } from './duckdb-dialect.js';
 import { documentsQuery, fileListLiteral, toDuckdbPath } from './duckdb-json-documents.js';
 import { convertValue } from './duckdb-value-conversion.js';
@@ -25,13 +25,13 @@ import { convertValue } from './duckdb-value-conversion.js';
  */
 export async function loadDuckdbSource(session: Session, request: SourceLoadRequest, dialect: DuckdbDialect, appends: TableAppends): Promise<SourceLoadResult> {
   const { node, columns, runId } = request;
-  const { stamps, plan } = await planLocalLoad(request);
-  if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
+  const { stamps, plan, recorded, summary } = await planLocalLoad(request);
+  if (plan.mode === 'unchanged') return unchangedLoad(session, request, dialect, summary);
 
   // Temporary tables are per connection, but a name per load keeps two loads apart on any connection.
   const suffix = `${runId}_${shortHash(node.uniqueId, 6)}`;
   const names = { conv: `sqlkit_conv_${suffix}`, rejects: `sqlkit_rejects_${suffix}`, scan: `sqlkit_rejects_scan_${suffix}` };
-  const append = plan.mode === 'append' ? sizedAppend(await appends.plan(session, request.target, { suffix, ...(request.signal ? { signal: request.signal } : {}) }), request, plan.files.map((file) => stamps.get(file)!.size)) : undefined;
+  const append = plan.mode === 'append' ? sizedAppend(await appends.plan(session, request.target, { suffix, ...(request.signal ? { signal: request.signal } : {}) }), recorded, plan.files.map((file) => stamps.get(file)!.size)) : undefined;
   const columnList = columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
   const statements: string[] = [];
   const load: LoadSteps = {
@@ -55,8 +55,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
             after: await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)),
           },
     newRows: (results, after) => (results[0]?.rowCount ?? 0) - (append?.movedRows(results.slice(after)) ?? 0),
-    bookkeeping: (now) =>
-      request.incremental ? recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, plan.files.map((file) => stamps.get(file)!), plan.mode === 'replace', runId, now) : [],
+    bookkeeping: (now) => loadBookkeeping(request, dialect, plan, stamps, summary, now),
   };
   try {
     if (append?.orderedSession) await session.execute(append.orderedSession.enter);
@@ -74,6 +73,7 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
       mode: plan.mode,
       files: plan.files.length,
       ...(plan.mode === 'replace' ? { note: plan.reason } : {}),
+      ...(summary ? { recordDigest: summary.files } : {}),
     };
   } finally {
     if (append?.orderedSession) await session.execute(append.orderedSession.leave).catch(() => undefined);
@@ -82,11 +82,10 @@ export async function loadDuckdbSource(session: Session, request: SourceLoadRequ
 }
 
 /** The append sized for the rows files of these sizes add, at the rows per byte of the files the table holds. */
-function sizedAppend(append: AppendPlan, request: SourceLoadRequest, sizes: readonly number[]): AppendPlan {
-  const previous = request.incremental?.previous;
-  if (!previous) return append;
+function sizedAppend(append: AppendPlan, recorded: RecordedFiles | undefined, sizes: readonly number[]): AppendPlan {
+  if (!recorded) return append;
   let loadedBytes = 0;
-  for (const stamp of previous.stamps().values()) loadedBytes += stamp.size;
+  for (const stamp of recorded.stamps().values()) loadedBytes += stamp.size;
   return loadedBytes > 0 ? append.forRows(Math.round((sizes.reduce((sum, size) => sum + size, 0) * append.rowIdEnd) / loadedBytes)) : append;
 }
 

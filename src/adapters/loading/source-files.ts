@@ -1,33 +1,45 @@
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { SourceNode } from '../../compile/index.js';
 import { SqlkitError } from '../../errors/index.js';
 import { toPosix } from '../../util/text.js';
-import { listFolder, statOf, type ListedFile } from './folder-listing.js';
+import { listFolder, listingOf, statOf, type FolderListing, type ListedFile } from './folder-listing.js';
+
+/** The files a local source path names, and a digest of the listing that found them (see FolderListing.digest). */
+export interface SourceListing {
+  digest: string;
+  /** Sorted by path, so loads and errors come in a stable order; sorted on the first call. */
+  files(): ListedFile[];
+}
 
 /**
  * The files a local source path names, with S3 key-prefix semantics (as COPY reads s3://bucket/prefix):
  * a folder means every file under it, recursively (see listFolder); otherwise every file whose project-relative
- * path starts with the given string. Sorted by path, so loads and errors come in a stable order; each with its
- * size and modification time.
+ * path starts with the given string. Each with its size and modification time.
  */
-export async function listSourceFiles(projectRoot: string, path: string, node: SourceNode): Promise<ListedFile[]> {
+export async function listSourceFiles(projectRoot: string, path: string, node: SourceNode): Promise<SourceListing> {
   const absolute = resolve(projectRoot, path);
-  let files: ListedFile[] = [];
-  if (isFolder(absolute)) files = await listFolder(absolute);
-  else if (existsSync(absolute) && statSync(absolute).isFile()) files = [statOf(absolute)];
+  let listing: FolderListing;
+  if (isFolder(absolute)) listing = await listFolder(absolute);
+  else if (existsSync(absolute) && statSync(absolute).isFile()) listing = listingOf([statOf(absolute)]);
   else {
     const parent = dirname(absolute);
-    if (isFolder(parent)) files = (await listFolder(parent)).filter((file) => file.path.startsWith(absolute));
+    listing = listingOf(isFolder(parent) ? (await listFolder(parent)).files().filter((file) => file.path.startsWith(absolute)) : []);
   }
-  if (files.length === 0) {
+  if (listing.empty) {
     throw new SqlkitError('LOAD_NO_FILES', `No files found for source '${node.name}' at '${path}'.`, {
       location: { file: node.path, ...(node.line ? { line: node.line } : {}) },
       node: node.uniqueId,
       hint: `location.local.path is relative to the project root (${projectRoot}); check that '${path}' exists and holds data files.`,
     });
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let sorted: ListedFile[] | undefined;
+  return {
+    // A find listing names files relative to the folder listed, so the folder is part of what it says.
+    digest: createHash('sha256').update(`${absolute}\0${listing.digest}`).digest('hex'),
+    files: () => (sorted ??= listing.files().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))),
+  };
 }
 
 function isFolder(path: string): boolean {

@@ -9,7 +9,7 @@ import { loadFailure, MALFORMED_JSON } from '../loading/load-failure.js';
 import { insertLoadErrors } from '../loading/load-errors-table.js';
 import { sqlTimestamp } from '../loading/sql-timestamp.js';
 import { splitJsonValues } from '../loading/concatenated-json.js';
-import { planLocalLoad, recordLoadedFiles } from '../loading/file-stamps.js';
+import { loadBookkeeping, planLocalLoad, unchangedLoad } from '../loading/file-stamps.js';
 import { projectRelative } from '../loading/source-files.js';
 import type { LoadError, SourceLoadRequest, SourceLoadResult } from '../types.js';
 import type { PostgresDialect } from './postgres-dialect.js';
@@ -21,8 +21,8 @@ import type { PostgresSession } from './postgres-driver.js';
  */
 export async function loadPostgresSource(session: PostgresSession, request: SourceLoadRequest, dialect: PostgresDialect): Promise<SourceLoadResult> {
   const { node, spec, columns, projectRoot } = request;
-  const { stamps, plan } = await planLocalLoad(request);
-  if (plan.mode === 'unchanged') return { rowsLoaded: 0, rejected: [], statements: [], mode: 'unchanged', files: 0 };
+  const { stamps, plan, summary } = await planLocalLoad(request);
+  if (plan.mode === 'unchanged') return unchangedLoad(session, request, dialect, summary);
   const files = plan.files;
   const plans = columnPlans(request);
   const client = session.client;
@@ -77,18 +77,14 @@ export async function loadPostgresSource(session: PostgresSession, request: Sour
       throw loadFailure(node, errors, errorCount, spec.maxErrors, request.loadErrors);
     }
     const swap = plan.mode === 'replace' ? await request.wrapSwap(swapStatements(dialect, request.staging, 'table', request.target, request.backup, request.existing)) : [];
-    const bookkeeping: string[] = [];
-    if (request.incremental) {
-      const loaded = files.map((file) => stamps.get(file)!);
-      bookkeeping.push(...recordLoadedFiles(dialect, request.incremental.loadedFiles, node.name, loaded, plan.mode === 'replace', request.runId, sqlTimestamp()));
-    }
+    const bookkeeping = loadBookkeeping(request, dialect, plan, stamps, summary, sqlTimestamp());
     for (const sql of [...swap, ...bookkeeping]) {
       statements.push(sql);
       await client.query(sql);
     }
     if (errors.length) await recordErrors(session, request, dialect, errors, statements);
     await client.query('commit');
-    return { rowsLoaded: rows, rejected: errors, statements, mode: plan.mode, files: files.length, ...(plan.mode === 'replace' ? { note: plan.reason } : {}) };
+    return { rowsLoaded: rows, rejected: errors, statements, mode: plan.mode, files: files.length, ...(plan.mode === 'replace' ? { note: plan.reason } : {}), ...(summary ? { recordDigest: summary.files } : {}) };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;

@@ -1,7 +1,7 @@
-import { mkdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listFolder, listWithFind, listWithNode, parseFindOutput, type ListedFile } from '../../../src/adapters/loading/folder-listing.js';
+import { listFolder, listingOf, listWithFind, listWithNode, parseFindOutput, type ListedFile } from '../../../src/adapters/loading/folder-listing.js';
 import { removeTempProjects, writeProject } from '../../support/temp-project.js';
 
 afterAll(removeTempProjects);
@@ -55,6 +55,29 @@ describe('listing a source folder', () => {
     const missing = join(writeProject({}), 'no-such-folder');
     expect(await listWithFind(missing)).toBeUndefined();
     await expect(listFolder(missing)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('gives an unchanged folder the same digest, and a new one when a name, a size or a time changes', async () => {
+    const listers = { find: async (folder: string) => (await listFolder(folder)).digest, node: async (folder: string) => listingOf(listWithNode(folder)).digest };
+    for (const [lister, listingDigest] of Object.entries(listers)) {
+      const folder = join(sourceTree(), 'songs');
+      const digest = () => listingDigest(folder);
+      const seen = new Set([await digest()]);
+      expect(await digest(), lister).toBe([...seen][0]);
+      const one = join(folder, 'A/B/one.json');
+      const changes = [
+        () => utimesSync(one, 1_700_000_000.5, 1_700_000_000.5),
+        () => writeFileSync(one, '{"a":10}'),
+        () => renameSync(one, join(folder, 'A/B/uno.json')),
+        () => writeFileSync(join(folder, 'C/five.json'), '{}'),
+      ];
+      for (const change of changes) {
+        change();
+        const next = await digest();
+        expect(seen.has(next), `${lister}: ${String(change)}`).toBe(false);
+        seen.add(next);
+      }
+    }
   });
 
   it('reads find output field by field, and refuses output that is not triples of name, size and time', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planLoad } from '../../../src/adapters/loading/file-stamps.js';
-import type { FileStamp, LoadedFiles } from '../../../src/adapters/types.js';
+import type { FileStamp, RecordedFiles } from '../../../src/adapters/types.js';
 
 const stamp = (file: string, size = 10, modifiedMs = 1000): FileStamp => ({ file, size, modifiedMs });
 const listed = (...stamps: FileStamp[]) => new Map(stamps.map((s) => [`/project/${s.file}`, s]));
@@ -8,7 +8,7 @@ const listed = (...stamps: FileStamp[]) => new Map(stamps.map((s) => [`/project/
 /** A record as the loader reads it back, counting how often its map of stamps is built. */
 function record(stamps: FileStamp[], lines: string | undefined) {
   const built = { times: 0 };
-  const loaded: LoadedFiles = {
+  const loaded: RecordedFiles = {
     count: stamps.length,
     lines,
     stamps: () => {
