@@ -108,9 +108,15 @@ describe('the summary of the record of loaded files', () => {
     expect(await loadedIds(p)).toEqual([1, 2, 3]);
   });
 
-  it('compares every file where the warehouse has no summary (an older sqlkit wrote it), then writes one', async () => {
+  /** A project whose incremental source has loaded two files. */
+  const loadedTwoFiles = async () => {
     const p = duckdbE2eProject({ 'sources/app.yml': sourceAt('data/events', { incremental: true }), 'data/events/a.json': ids(1), 'data/events/b.json': ids(2) });
     expectOk(await p.sqlkit('run'));
+    return p;
+  };
+
+  it('compares every file where the warehouse has no summary (an older sqlkit wrote it), then writes one', async () => {
+    const p = await loadedTwoFiles();
     await queryDuckdb(p.db, 'drop table raw.sqlkit_file_listings', { writable: true });
 
     const compared = await p.sqlkit('run');
@@ -125,8 +131,7 @@ describe('the summary of the record of loaded files', () => {
   });
 
   it('does not trust a summary that disagrees with the record, as after an edit by hand', async () => {
-    const p = duckdbE2eProject({ 'sources/app.yml': sourceAt('data/events', { incremental: true }), 'data/events/a.json': ids(1), 'data/events/b.json': ids(2) });
-    expectOk(await p.sqlkit('run'));
+    const p = await loadedTwoFiles();
     // The record now says b.json was never loaded: the record is what a run trusts, so it loads b.json again.
     await queryDuckdb(p.db, "delete from raw.sqlkit_loaded_files where filename = 'data/events/b.json'", { writable: true });
     const run = await p.sqlkit('run');
