@@ -1,6 +1,6 @@
 import type { SqlDialect } from '../adapters/types.js';
 import { isModel, isSource, type ManifestNode, type ModelNode, type RelationName, type SourceNode } from '../compile/index.js';
-import { recordDigest as digestOfRecord } from '../adapters/loading/file-stamps.js';
+import { recordDigest } from '../adapters/loading/file-stamps.js';
 import { sqlTimestamp } from '../adapters/loading/sql-timestamp.js';
 import { sha256 } from '../util/checksum.js';
 import type { MaterializeContext } from './context.js';
@@ -126,17 +126,17 @@ export function recordModelState(ctx: MaterializeContext, node: ModelNode, finge
 
 /**
  * The version of an incrementally loaded source: its definition and the digest of its record of loaded files, as
- * this run's load left it (`recordDigest`) or else as the warehouse keeps it. Undefined for a source sqlkit does
+ * this run's load left it (`loadedDigest`) or else as the warehouse keeps it. Undefined for a source sqlkit does
  * not load incrementally.
  */
-export async function sourceVersion(node: SourceNode, ctx: MaterializeContext, recordDigest?: string): Promise<string | undefined> {
+export async function sourceVersion(node: SourceNode, ctx: MaterializeContext, loadedDigest?: string): Promise<string | undefined> {
   if (!node.load?.incremental || !ctx.adapter.capabilities.loadsLocalFiles) return undefined;
   if (!ctx.relations.get(node.relation) || !ctx.relations.get(loadedFilesRelation(node))) return undefined;
-  const files = recordDigest ?? (await recordedDigest(node, ctx));
+  const files = loadedDigest ?? (await recordedDigest(node, ctx));
   return sha256(JSON.stringify({ load: node.load, columns: node.columns, relation: node.relation, files }));
 }
 
 async function recordedDigest(node: SourceNode, ctx: MaterializeContext): Promise<string> {
   const loaded = await readLoadedFiles(node, ctx);
-  return loaded.summary?.files ?? digestOfRecord((await loaded.read()).stamps().values());
+  return loaded.summary?.files ?? recordDigest((await loaded.read()).stamps().values());
 }

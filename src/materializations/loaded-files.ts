@@ -30,7 +30,7 @@ export async function readLoadedFiles(node: SourceNode, ctx: MaterializeContext)
     ? `select (${records}), count(*), min(listing_sha256), min(files_sha256), min(file_count) from ${dialect.quoteRelation(listings)} where source_name = ${source}`
     : `select (${records}), 0, null, null, null`;
   const [result] = await runStatements(ctx, node, [sql], undefined, false);
-  const [count, summaries, listing, files, summarised] = (result!.rows[0] ?? []).map((value) => (typeof value === 'bigint' ? Number(value) : value));
+  const [count, summaries, listing, files, summarised] = result!.rows[0] ?? [];
   const recordCount = Number(count ?? 0);
   const summary: FileListingSummary | undefined =
     Number(summaries) === 1 && Number(summarised) === recordCount && typeof listing === 'string' && typeof files === 'string' ? { listing, files, count: recordCount } : undefined;

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { SourceNode } from '../../compile/index.js';
 import { SqlkitError } from '../../errors/index.js';
+import { sha256 } from '../../util/checksum.js';
 import { toPosix } from '../../util/text.js';
 import { listFolder, listingOf, statOf, type FolderListing, type ListedFile } from './folder-listing.js';
 
@@ -37,7 +37,7 @@ export async function listSourceFiles(projectRoot: string, path: string, node: S
   let sorted: ListedFile[] | undefined;
   return {
     // A find listing names files relative to the folder listed, so the folder is part of what it says.
-    digest: createHash('sha256').update(`${absolute}\0${listing.digest}`).digest('hex'),
+    digest: sha256(`${absolute}\0${listing.digest}`),
     files: () => (sorted ??= listing.files().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))),
   };
 }
